@@ -1,0 +1,147 @@
+# wiot -- world input-output analysis. See README.md.
+#   make            library (static + shared), CLI ./wiot
+#   make run        the main job on the embedded default data
+#   make test       install missing packages, build, run every test (Criterion + CLI + install)
+#   make check      the fast subset (Criterion only)
+#   make sanitize   the Criterion suite and CLI tests under ASan + UBSan
+#   make valgrind   the CLI's main job under valgrind memcheck
+#   make bench      benchmarks (not part of test)
+#   make install / uninstall  (PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR)
+
+VERSION_MAJOR := 0
+VERSION_MINOR := 1
+VERSION_PATCH := 0
+VERSION := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DATADIR ?= $(PREFIX)/share/wiot
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+BUILD ?= build
+
+WIOT_CFLAGS := -MMD -MP -std=c11 -Wall -Wextra -Werror -fPIC -fvisibility=hidden -fopenmp -Iinclude
+WIOT_LIBS := -llapacke -lopenblas -lz -lm
+WIOT_LDFLAGS := -fopenmp
+
+LIB_SRC := $(filter-out kernel/cli.c,$(wildcard kernel/*.c))
+LIB_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(LIB_SRC))
+CLI_OBJ := $(BUILD)/cli.o $(BUILD)/cli_data.o
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_OBJ := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRC))
+
+STATIC := $(BUILD)/libwiot.a
+SHARED := $(BUILD)/libwiot.so.$(VERSION)
+SONAME := libwiot.so.$(VERSION_MAJOR)
+CLI := $(BUILD)/wiot
+TESTBIN := $(BUILD)/run_tests
+
+# Criterion: parallel workers on both cores; --jobs overridable.
+TEST_JOBS ?= 2
+
+.PHONY: all run test check sanitize valgrind bench install uninstall clean deps cli-test install-test
+.DEFAULT_GOAL := all
+
+all: $(STATIC) $(SHARED) $(CLI) wiot
+
+wiot: $(CLI)
+	@cp -f $(CLI) wiot
+
+$(BUILD)/%.o: kernel/%.c include/wiot.h kernel/internal.h | $(BUILD)
+	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/cli.o: kernel/cli.c include/wiot.h | $(BUILD)
+	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# The default table and the built-in scenarios are embedded in the CLI (.incbin).
+EMBEDDED := data/wiod2013/wiot_2011.csv.gz $(wildcard data/scenarios/wiod2013/*.csv)
+$(BUILD)/cli_data.o: kernel/cli_data.S $(EMBEDDED) | $(BUILD)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD):
+	@mkdir -p $(BUILD)/tests
+
+$(STATIC): $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	$(CC) $(WIOT_LDFLAGS) $(LDFLAGS) $(CFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(WIOT_LIBS)
+	ln -sf libwiot.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/libwiot.so
+
+$(CLI): $(CLI_OBJ) $(STATIC)
+	$(CC) $(WIOT_LDFLAGS) $(LDFLAGS) $(CFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(WIOT_LIBS)
+
+$(BUILD)/tests/%.o: tests/%.c tests/helpers.h include/wiot.h kernel/internal.h | $(BUILD)
+	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) -Wno-unused-parameter $(CFLAGS) -Ikernel -c $< -o $@
+
+$(TESTBIN): $(TEST_OBJ) $(STATIC)
+	$(CC) $(WIOT_LDFLAGS) $(LDFLAGS) $(CFLAGS) -o $@ $(TEST_OBJ) $(STATIC) -lcriterion $(WIOT_LIBS)
+
+deps:
+	@sh .ci/install-deps
+
+run: deps all
+	./wiot info
+	./wiot tariff
+
+check: all $(TESTBIN)
+	cd tests && ../$(TESTBIN) --jobs $(TEST_JOBS)
+
+cli-test: all
+	sh tests/cli_tests.sh ./$(CLI)
+
+install-test: all
+	sh tests/install_test.sh
+
+test: deps
+	$(MAKE) check
+	$(MAKE) cli-test
+	$(MAKE) install-test
+
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+sanitize: deps
+	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" build-san/run_tests build-san/wiot
+	cd tests && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ../build-san/run_tests --jobs $(TEST_JOBS)
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_tests.sh build-san/wiot
+
+valgrind: all
+	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	  --suppressions=tests/valgrind.supp ./wiot tariff > /dev/null
+
+bench: all
+	$(MAKE) -C bench
+
+wiot.pc: Makefile
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+	  'Name: wiot' 'Description: world input-output analysis (Leontief, tariffs, value added)' \
+	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lwiot' \
+	  'Libs.private: -llapacke -lopenblas -lz -lm -fopenmp' > $@
+
+install: all wiot.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(DATADIR)
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/wiot
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/libwiot.a
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/libwiot.so.$(VERSION)
+	ln -sf libwiot.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libwiot.so
+	install -m 644 include/wiot.h $(DESTDIR)$(INCLUDEDIR)/wiot.h
+	install -m 644 wiot.pc $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc
+	cp -R data/. $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/wiot $(DESTDIR)$(LIBDIR)/libwiot.a $(DESTDIR)$(LIBDIR)/libwiot.so* \
+	  $(DESTDIR)$(INCLUDEDIR)/wiot.h $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san wiot wiot.pc
+
+-include $(wildcard $(BUILD)/*.d)

@@ -1,0 +1,417 @@
+/*
+ * wiot.h -- world input-output analysis: the public C API.
+ *
+ * Conventions (stated once, valid for every function below):
+ *  - Matrices are column-major (LAPACK's order). A matrix argument is a pointer plus
+ *    a leading dimension (ld >= rows); element (i, j) of M is M[i + j*ld].
+ *  - Country-sectors are ordered country-major: index i = c*S + s (METHODS.md §1).
+ *    Final-demand columns are ordered d*K + k (country d, category k).
+ *  - Sizes and indices are size_t. Values are in the table's units (WIOD: millions of
+ *    current USD); tariff rates are fractions (0.25 = 25 %).
+ *  - Every fallible function returns an int status (WIOT_OK = 0). On failure the
+ *    context holds a specific message (wiot_errmsg), e.g.
+ *    "data/x.csv:417: column 'USA_c3': negative output -3", and outputs are untouched
+ *    unless documented otherwise.
+ *  - A context (wiot_ctx) serves one thread at a time. Tables, factorizations,
+ *    schedules and scenario sets are read-only after creation and may be shared by
+ *    many threads, each using its own context.
+ *  - The library never prints, never exits and keeps no mutable global state. It
+ *    sets the OpenMP/BLAS thread count of the calling thread for the duration of a
+ *    call and restores it before returning.
+ *  - Formulas refer to ../shared/METHODS.md (mirrored in README.md).
+ */
+#ifndef WIOT_H
+#define WIOT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(WIOT_BUILDING) && defined(__GNUC__)
+#define WIOT_API __attribute__((visibility("default")))
+#else
+#define WIOT_API
+#endif
+
+/* ------------------------------------------------------------------ version */
+#define WIOT_VERSION_MAJOR 0
+#define WIOT_VERSION_MINOR 1
+#define WIOT_VERSION_PATCH 0
+#define WIOT_VERSION_NUMBER \
+    (WIOT_VERSION_MAJOR * 10000 + WIOT_VERSION_MINOR * 100 + WIOT_VERSION_PATCH)
+
+/* Run-time version of the library (compare with WIOT_VERSION_NUMBER). */
+WIOT_API unsigned wiot_version_number(void);
+WIOT_API const char *wiot_version_string(void);
+
+/* ------------------------------------------------------------------- errors */
+/* Status codes. Never renumbered. */
+enum wiot_status {
+    WIOT_OK = 0,
+    WIOT_EINVAL = 1,     /* invalid argument (NULL, bad size, out-of-range option) */
+    WIOT_ENOMEM = 2,     /* allocation failed */
+    WIOT_EIO = 3,        /* a file could not be opened, read or written */
+    WIOT_EFORMAT = 4,    /* a file is malformed (header, ragged row, bad number, ...) */
+    WIOT_EDATA = 5,      /* the data violate the model (NaN, negative output, sum A >= 1) */
+    WIOT_ESINGULAR = 6,  /* a system is singular to working precision */
+    WIOT_ETOOLARGE = 7,  /* a size overflows size_t or LAPACK's integer */
+    WIOT_ENOTFOUND = 8,  /* an unknown code, label or scenario name */
+    WIOT_ENOCONV = 9,    /* an iteration did not converge */
+    WIOT_ELAPACK = 10    /* LAPACK reported an unexpected argument error (a bug) */
+};
+#define WIOT_NSTATUS 11
+
+/* Static text for a status code ("invalid argument", ...); never NULL. */
+WIOT_API const char *wiot_strerror(int status);
+
+/* ------------------------------------------------------------------ context */
+typedef struct wiot_ctx wiot_ctx;
+
+/* Allocator hooks. alloc(ud, size) returns NULL on failure; release(ud, NULL) must be
+ * accepted. Both are called from the thread that uses the context (and, for handles,
+ * from whichever thread frees them). */
+typedef struct wiot_allocator {
+    void *(*alloc)(void *ud, size_t size);
+    void (*release)(void *ud, void *ptr);
+    void *ud;
+} wiot_allocator;
+
+/* Log callback: receives warnings (level WIOT_LOG_WARN) such as "row identity off by
+ * more than the tolerance in 1200 rows". NULL by default: nothing is reported except
+ * through the table's check report. */
+enum wiot_log_level { WIOT_LOG_WARN = 1, WIOT_LOG_INFO = 2 };
+typedef void (*wiot_log_fn)(void *ud, int level, const char *message);
+
+/* Create a context with malloc/free (wiot_ctx_new) or the given allocator, which is
+ * copied. returns WIOT_OK | WIOT_EINVAL | WIOT_ENOMEM (*out is NULL on failure). */
+WIOT_API int wiot_ctx_new(wiot_ctx **out);
+WIOT_API int wiot_ctx_new_custom(const wiot_allocator *allocator, wiot_ctx **out);
+WIOT_API void wiot_ctx_free(wiot_ctx *ctx);
+
+/* Options, set through one setter so a new knob never breaks the ABI. */
+enum wiot_option {
+    WIOT_OPT_THREADS = 1,      /* threads for OpenMP regions and BLAS; 0 = OpenMP's
+                                  default (omp_get_max_threads()); default 0 */
+    WIOT_OPT_ROW_TOL_REL = 2,  /* row identity |sum_j Z + sum_q F - x| <= max(abs, rel*x):
+                                  rows outside are counted and reported as one warning;
+                                  default rel 1e-3 */
+    WIOT_OPT_ROW_TOL_ABS = 3,  /* default 0.5 (half a unit of the source's rounding) */
+    WIOT_OPT_RESIDUAL = 4,     /* 1: inverses also compute ||(I-A)L - I||_max (2n^3 extra
+                                  flops); 0: skip; default 1 */
+    WIOT_OPT_HUGEPAGES = 5     /* 1: madvise(MADV_HUGEPAGE) on matrices >= 4 MiB; default 1 */
+};
+WIOT_API int wiot_ctx_set(wiot_ctx *ctx, int option, double value);
+WIOT_API int wiot_ctx_get(const wiot_ctx *ctx, int option, double *value);
+WIOT_API int wiot_ctx_set_log(wiot_ctx *ctx, wiot_log_fn fn, void *ud);
+
+/* The message of the last failed call on this context ("" if none); valid until the
+ * next call on the context. Never NULL (also for ctx == NULL). */
+WIOT_API const char *wiot_errmsg(const wiot_ctx *ctx);
+
+/* Statistics of a context: allocations through it and work done on it. */
+typedef struct wiot_stats {
+    size_t bytes_allocated;  /* bytes allocated through this context (cumulative) */
+    size_t allocations;      /* number of successful allocations (cumulative) */
+    double flops;            /* floating-point operations counted by kernels */
+    double seconds;          /* wall seconds spent in kernels */
+} wiot_stats;
+WIOT_API int wiot_ctx_stats(const wiot_ctx *ctx, wiot_stats *out);
+
+/* Quality and cost of one computation. */
+enum wiot_method {
+    WIOT_METHOD_NONE = 0,
+    WIOT_METHOD_LU = 1,          /* LAPACK dgetrf/dgetrs on the baseline system */
+    WIOT_METHOD_INVERSE = 2,     /* LAPACK dgetri (explicit inverse) */
+    WIOT_METHOD_WOODBURY = 3,    /* Sherman-Morrison-Woodbury rank-k update of the LU */
+    WIOT_METHOD_ITERATION = 4,   /* fixed point p <- L^T (d + E^T p) on the LU */
+    WIOT_METHOD_DENSE = 5        /* a fresh dense LU of the whole perturbed system */
+};
+typedef struct wiot_info {
+    double residual;          /* max-norm residual of the result (see each function) */
+    double seconds;           /* wall seconds of the computation (residual excluded) */
+    double flops;             /* flops of the computation (residual excluded) */
+    double residual_seconds;  /* wall seconds spent on the residual */
+    int method;               /* enum wiot_method */
+    int iterations;           /* refinement or fixed-point iterations */
+    size_t rank;              /* Woodbury: rank k of the update */
+} wiot_info;
+
+/* -------------------------------------------------------------------- table */
+typedef struct wiot_table wiot_table;
+
+/* Load a table in the wide CSV layout (shared/data/README.md §1), plain or
+ * gzip-compressed (detected from the content). Labels come from the file: C
+ * countries, S sectors and K final-demand categories are inferred from the header
+ * and the row labels. The table is validated once (see wiot_check).
+ * Errors name the file, line and column:
+ *   WIOT_EIO (cannot open/read), WIOT_EFORMAT (header, labels, ragged rows,
+ *   non-numeric cells, truncated gzip, empty file), WIOT_EDATA (NaN/Inf, negative
+ *   Z, x or v, VA or GO row inconsistent with Z and x, a column of A summing to 1
+ *   or more), WIOT_ETOOLARGE, WIOT_ENOMEM.
+ * cost: one pass over the text; 8(n^2 + n*C*K + 2n) bytes for the table. */
+WIOT_API int wiot_table_load(wiot_ctx *ctx, const char *path, wiot_table **out);
+
+/* The same from memory (plain or gzip bytes); name is used in messages. */
+WIOT_API int wiot_table_load_buffer(wiot_ctx *ctx, const void *data, size_t size,
+                                    const char *name, wiot_table **out);
+
+/* Build a table from caller arrays (copied). Z[n x n] (ldz >= n), F[n x C*K]
+ * (ldf >= n; may be NULL when K == 0), x[n] (NULL: x = row sums of Z and F).
+ * v = x - column sums of Z. Labels are copied; codes must be non-empty, unique,
+ * and free of ',', '_' is allowed. Same validation as wiot_table_load. */
+typedef struct wiot_table_desc {
+    size_t countries, sectors, fd_categories;      /* C, S, K */
+    const char *const *country_codes;              /* C codes */
+    const char *const *sector_codes;               /* S codes */
+    const char *const *fd_codes;                   /* K codes (NULL: "F1".."FK") */
+    const double *Z; size_t ldz;
+    const double *F; size_t ldf;
+    const double *x;
+    const char *name;                              /* for messages; may be NULL */
+} wiot_table_desc;
+WIOT_API int wiot_table_new(wiot_ctx *ctx, const wiot_table_desc *desc, wiot_table **out);
+
+/* Write the table in the wide CSV layout (gzip when path ends in ".gz"), atomically:
+ * a temporary file in the same directory, renamed over path on success. */
+WIOT_API int wiot_table_save(wiot_ctx *ctx, const wiot_table *t, const char *path);
+
+WIOT_API void wiot_table_free(wiot_table *t);
+
+WIOT_API size_t wiot_table_n(const wiot_table *t);             /* C*S */
+WIOT_API size_t wiot_table_countries(const wiot_table *t);     /* C */
+WIOT_API size_t wiot_table_sectors(const wiot_table *t);       /* S */
+WIOT_API size_t wiot_table_fd_categories(const wiot_table *t); /* K */
+WIOT_API const char *wiot_table_country(const wiot_table *t, size_t c);   /* NULL if out of range */
+WIOT_API const char *wiot_table_sector(const wiot_table *t, size_t s);
+WIOT_API const char *wiot_table_fd_category(const wiot_table *t, size_t k);
+/* Index of a code, or (size_t)-1. Country codes compare case-sensitively ("RoW"). */
+WIOT_API size_t wiot_table_find_country(const wiot_table *t, const char *code);
+WIOT_API size_t wiot_table_find_sector(const wiot_table *t, const char *code);
+WIOT_API const char *wiot_table_name(const wiot_table *t);      /* file name or desc->name */
+WIOT_API int wiot_table_year(const wiot_table *t);              /* from the file name, or 0 */
+
+/* Read-only views of the data (column-major, ld = n). */
+WIOT_API const double *wiot_table_Z(const wiot_table *t);   /* n x n */
+WIOT_API const double *wiot_table_F(const wiot_table *t);   /* n x C*K */
+WIOT_API const double *wiot_table_x(const wiot_table *t);   /* n: gross output */
+WIOT_API const double *wiot_table_v(const wiot_table *t);   /* n: x - column sums of Z */
+
+/* The checks done at load time. Row identity is only approximate in rounded tables
+ * (WIOD 2013: up to ~110 million USD), so it yields a warning, not an error. */
+typedef struct wiot_check {
+    size_t rows_off;              /* rows with |row discrepancy| > tolerance */
+    size_t worst_row;             /* row with the largest |discrepancy| */
+    double worst_row_diff;        /* sum_j Z + sum_q F - x at worst_row */
+    double mean_row_diff;         /* mean discrepancy over all rows */
+    double row_tol_rel, row_tol_abs;
+    size_t zero_output;           /* sectors with x = 0 (coefficients defined as 0) */
+    size_t zero_output_with_entries;  /* of those, rows still holding non-zero entries */
+    size_t negative_final;        /* negative entries in F (inventories) */
+    double max_colsum_A;          /* largest column sum of A (< 1 in a valid table) */
+    size_t max_colsum_col;
+    double total_output, total_v, total_final;
+    size_t warnings;              /* number of warnings (wiot_table_warning) */
+} wiot_check;
+WIOT_API const wiot_check *wiot_table_check(const wiot_table *t);
+/* Warning i (0 <= i < check->warnings), or NULL. */
+WIOT_API const char *wiot_table_warning(const wiot_table *t, size_t i);
+
+/* ------------------------------------------------------------- coefficients */
+/* A[i,j] = Z[i,j]/x[j] (0 where x[j] = 0). A[n x n], lda >= n. cost n^2. */
+WIOT_API int wiot_coefficients(wiot_ctx *ctx, const wiot_table *t, double *A, size_t lda);
+/* a_v[j] = v[j]/x[j] = 1 - sum_i A[i,j] (0 where x[j] = 0). av[n]. */
+WIOT_API int wiot_va_coefficients(wiot_ctx *ctx, const wiot_table *t, double *av);
+/* B[i,j] = Z[i,j]/x[i] (0 where x[i] = 0). B[n x n], ldb >= n. */
+WIOT_API int wiot_allocation(wiot_ctx *ctx, const wiot_table *t, double *B, size_t ldb);
+
+/* ------------------------------------------------------------ factorization */
+typedef struct wiot_lu wiot_lu;
+enum wiot_model { WIOT_LEONTIEF = 0, WIOT_GHOSH = 1 };
+enum wiot_trans { WIOT_NOTRANS = 0, WIOT_TRANS = 1 };
+
+/* LU factorization (dgetrf) of I - A (WIOT_LEONTIEF) or I - B (WIOT_GHOSH), kept for
+ * solves. The factorization refers to t, which must outlive it.
+ * info (may be NULL): seconds and flops of the factorization.
+ * returns WIOT_OK | WIOT_EINVAL | WIOT_ESINGULAR | WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * cost: 2n^3/3 flops, 8n^2 bytes held by the handle. */
+WIOT_API int wiot_lu_new(wiot_ctx *ctx, const wiot_table *t, int model, wiot_lu **out,
+                         wiot_info *info);
+WIOT_API void wiot_lu_free(wiot_lu *lu);
+WIOT_API size_t wiot_lu_n(const wiot_lu *lu);
+WIOT_API int wiot_lu_model(const wiot_lu *lu);
+WIOT_API const wiot_table *wiot_lu_table(const wiot_lu *lu);
+
+/* Solve (I-A) X = B (WIOT_NOTRANS: quantity model, X = L B) or (I-A)^T X = B
+ * (WIOT_TRANS: price model, X = L^T B) in place, for nrhs right-hand sides
+ * B[n x nrhs], ldb >= n. cost: 2 n^2 nrhs flops. */
+WIOT_API int wiot_lu_solve(wiot_ctx *ctx, const wiot_lu *lu, int trans, size_t nrhs,
+                           double *B, size_t ldb);
+
+/* Explicit inverse: L = (I-A)^{-1} (Leontief) or G = (I-B)^{-1} (Ghosh), by dgetri on
+ * a copy of the factors. info (may be NULL): seconds and flops of dgetri; when the
+ * context's WIOT_OPT_RESIDUAL is 1, residual = ||(I-A)L - I||_max (2n^3 more flops,
+ * timed separately). L[n x n], ldl >= n.  cost: 4n^3/3 flops, 8n^2 + 64n bytes extra. */
+WIOT_API int wiot_lu_inverse(wiot_ctx *ctx, const wiot_lu *lu, double *L, size_t ldl,
+                             wiot_info *info);
+
+/* Convenience: factor and invert in one call (2n^3 flops). info: seconds and flops of
+ * both steps together, residual as above. */
+WIOT_API int wiot_leontief(wiot_ctx *ctx, const wiot_table *t, double *L, size_t ldl,
+                           wiot_info *info);
+WIOT_API int wiot_ghosh(wiot_ctx *ctx, const wiot_table *t, double *G, size_t ldg,
+                        wiot_info *info);
+
+/* Quantity model x = L f for a final demand f[n] (METHODS.md §2); one solve, no
+ * inverse. lu must be a Leontief factorization. x[n] may alias f. cost 2n^2. */
+WIOT_API int wiot_quantity(wiot_ctx *ctx, const wiot_lu *lu, const double *f, double *x);
+
+/* Multipliers and linkages from a Leontief factorization, by solves (no inverse):
+ *  output_mult[j] = sum_i L[i,j]                        (simple output multiplier)
+ *  backward[j]    = output_mult[j] / mean_k output_mult[k]   (normalised backward
+ *                   linkage, Miller & Blair ch. 12; mean over sectors with x > 0)
+ *  forward[i]     = g[i] / mean_k g[k], g[i] = sum_j G[i,j] = (L x)[i] / x[i]
+ *                   (normalised Ghosh forward linkage; g = 1 where x[i] = 0)
+ * Any output may be NULL; each has n entries. cost: 4n^2 flops. */
+WIOT_API int wiot_multipliers(wiot_ctx *ctx, const wiot_lu *lu, double *output_mult,
+                              double *backward, double *forward);
+
+/* ------------------------------------------------------------------ tariffs */
+/* A tariff schedule: rate(d <- c, s), the additional ad valorem rate importer d
+ * levies on sector s goods from exporter c, stored compactly as C x C x S
+ * (never n x n). Rates inside a country (d == c) are always 0. */
+typedef struct wiot_schedule wiot_schedule;
+
+WIOT_API int wiot_schedule_new(wiot_ctx *ctx, const wiot_table *t, wiot_schedule **out);
+WIOT_API int wiot_schedule_copy(wiot_ctx *ctx, const wiot_schedule *src, wiot_schedule **out);
+WIOT_API void wiot_schedule_free(wiot_schedule *s);
+/* returns WIOT_EINVAL for out-of-range indices, a non-finite rate or rate <= -1;
+ * setting d == c is ignored (rate stays 0). */
+WIOT_API int wiot_schedule_set(wiot_ctx *ctx, wiot_schedule *s, size_t importer,
+                               size_t exporter, size_t sector, double rate);
+WIOT_API double wiot_schedule_get(const wiot_schedule *s, size_t importer,
+                                  size_t exporter, size_t sector);
+/* dst += scale * src (stacking measures); both on the same table dimensions. */
+WIOT_API int wiot_schedule_add(wiot_ctx *ctx, wiot_schedule *dst, const wiot_schedule *src,
+                               double scale);
+/* Rates as a C*C*S array, index (d*C + c)*S + s. */
+WIOT_API const double *wiot_schedule_rates(const wiot_schedule *s);
+/* Number of importers with a non-zero rate; their indices into list (may be NULL;
+ * room for C). */
+WIOT_API size_t wiot_schedule_imposers(const wiot_schedule *s, size_t *list);
+
+/* A set of named scenarios read from one or more scenario files (CSV header
+ * "scenario,imposer,target,sector,rate"; format in README.md), checked against a
+ * table's country and sector codes. */
+typedef struct wiot_scenarios wiot_scenarios;
+
+WIOT_API int wiot_scenarios_new(wiot_ctx *ctx, const wiot_table *t, wiot_scenarios **out);
+WIOT_API void wiot_scenarios_free(wiot_scenarios *sc);
+/* Add the scenarios of a file (or buffer). A name already present is an error.
+ * On error nothing is added. Errors: "file:line: field 'imposer': unknown country
+ * 'XYZ' (valid: AUS AUT ...)". */
+WIOT_API int wiot_scenarios_load(wiot_ctx *ctx, wiot_scenarios *sc, const char *path);
+WIOT_API int wiot_scenarios_load_buffer(wiot_ctx *ctx, wiot_scenarios *sc, const void *data,
+                                        size_t size, const char *name);
+WIOT_API size_t wiot_scenarios_count(const wiot_scenarios *sc);
+WIOT_API const char *wiot_scenarios_name(const wiot_scenarios *sc, size_t i);
+/* Build the schedule of "NAME" or of a stack "NAME1+NAME2+..." (rates summed).
+ * returns WIOT_ENOTFOUND for an unknown name (message lists close names). */
+WIOT_API int wiot_scenarios_schedule(wiot_ctx *ctx, const wiot_scenarios *sc,
+                                     const char *expr, wiot_schedule **out);
+
+/* Direct tariff cost per unit of output (METHODS.md §3):
+ *   d[j] = rho * sum_i A[i,j] T[i,j],  T[i,j] = rate(c(j) <- c(i), s(i)).
+ * rho in [0,1] is the pass-through rate. d[n]. cost: n*S*(imposing countries). */
+WIOT_API int wiot_tariff_direct(wiot_ctx *ctx, const wiot_table *t, const wiot_schedule *s,
+                                double rho, double *d);
+
+/* First-order cumulative tariff c = L^T d (Rouzet & Miroudot 2013), one transposed
+ * solve. c[n] may alias d. cost 2n^2. */
+WIOT_API int wiot_tariff_cumulative(wiot_ctx *ctx, const wiot_lu *lu, const double *d,
+                                    double *c);
+
+/* Exact cascading price model (METHODS.md §3.2):
+ *   (I - A^T - rho E^T) dp = d,  E = A o T.
+ * method: WIOT_METHOD_NONE (automatic: Woodbury for rank k = (imposers*S) <= n/3,
+ * else the fixed-point iteration, falling back to a dense LU if it does not
+ * converge), WIOT_METHOD_WOODBURY, WIOT_METHOD_ITERATION or WIOT_METHOD_DENSE (a
+ * fresh LU of the n x n system: the brute-force reference, O(n^3)).
+ * d[n] from wiot_tariff_direct with the same rho. dp[n].
+ * info (may be NULL): method used, rank, iterations, residual
+ * ||(I - A^T - rho E^T) dp - d||_inf, seconds, flops.
+ * cost (Woodbury): 2n^2 k + 2n k^2 + 2k^3/3 flops, 8(2nk + k^2) bytes. */
+WIOT_API int wiot_price_exact(wiot_ctx *ctx, const wiot_lu *lu, const wiot_schedule *s,
+                              double rho, int method, const double *d, double *dp,
+                              wiot_info *info);
+
+/* Final users' price changes (METHODS.md §3.3): for country d, category k,
+ *   P[d*K+k] = sum_i w[i] ((1 + dp[i])(1 + rho T_f[i,d]) - 1),
+ *   w[i] = F[i,d*K+k] / sum_i F[i,d*K+k];
+ * P_all[d] the same with the weights of all of d's final demand together.
+ * A category with sum_i F <= 0 has no price: P = 0 and defined = 0.
+ * P[C*K], defined[C*K], P_all[C], defined_all[C]; any may be NULL. */
+WIOT_API int wiot_final_prices(wiot_ctx *ctx, const wiot_table *t, const wiot_schedule *s,
+                               double rho, const double *dp, double *P,
+                               unsigned char *defined, double *P_all,
+                               unsigned char *defined_all);
+
+/* Tariff revenue collected by each importer at base-year flows, millions:
+ *   rev[d] = sum_{i: c(i) != d} rate(d <- c(i), s(i)) (sum_{j in d} Z[i,j] + sum_k F[i,dK+k]).
+ * rev[C]. Independent of pass-through. */
+WIOT_API int wiot_tariff_revenue(wiot_ctx *ctx, const wiot_table *t, const wiot_schedule *s,
+                                 double *rev);
+
+/* ------------------------------------------- a whole scenario: wiot_tariff */
+/* Roles of a country in a schedule (bit mask). */
+enum wiot_role { WIOT_ROLE_THIRD = 0, WIOT_ROLE_IMPOSER = 1, WIOT_ROLE_TARGET = 2 };
+/* Which models to run. */
+enum wiot_models { WIOT_FIRST_ORDER = 1, WIOT_EXACT = 2, WIOT_BOTH = 3 };
+
+typedef struct wiot_result wiot_result;
+
+/* Arrays of a result, read with wiot_result_get. */
+enum wiot_result_item {
+    WIOT_R_DIRECT = 1,        /* n: d, direct tariff cost per unit of output */
+    WIOT_R_CUMULATIVE = 2,    /* n: c = L^T d, first-order cumulative */
+    WIOT_R_EXACT = 3,         /* n: dp, exact cascading price change */
+    WIOT_R_EXTRA_COST = 4,    /* n: dp*x (c*x if first-order only), millions */
+    WIOT_R_FINAL_PRICE = 5,   /* C*K: final users' price change by country, category */
+    WIOT_R_FINAL_DEFINED = 6, /* C*K: 1 where the category has purchases, else 0 */
+    WIOT_R_FINAL_ALL = 7,     /* C: all final demand of the country */
+    WIOT_R_FINAL_ALL_DEFINED = 8,
+    WIOT_R_COUNTRY_EXTRA_COST = 9,  /* C: sum of extra cost over the country's sectors */
+    WIOT_R_REVENUE = 10,      /* C: tariff revenue collected, millions */
+    WIOT_R_ROLE = 11          /* C: enum wiot_role bits, as doubles (0..3) */
+};
+/* Totals of a result. */
+typedef struct wiot_result_summary {
+    double total_extra_cost;      /* millions, all country-sectors */
+    double third_extra_cost;      /* millions, burden on third countries */
+    double total_revenue;         /* millions */
+    int models;                   /* enum wiot_models actually run */
+    double rho;
+    wiot_info exact;              /* the exact solve's info */
+    double seconds;               /* the whole wiot_tariff call */
+} wiot_result_summary;
+
+WIOT_API int wiot_result_new(wiot_ctx *ctx, const wiot_table *t, wiot_result **out);
+WIOT_API void wiot_result_free(wiot_result *r);
+/* Pointer to an array of the result and its length, or NULL (item unknown or not
+ * computed: WIOT_R_EXACT after a first-order-only run). */
+WIOT_API const double *wiot_result_get(const wiot_result *r, int item, size_t *len);
+WIOT_API const wiot_result_summary *wiot_result_summary_get(const wiot_result *r);
+
+/* Run one scenario: direct costs, first-order and/or exact prices, final users'
+ * prices (from dp when exact is run, else from c), extra costs, revenue and roles.
+ * lu: Leontief factorization of the table of r. rho in [0,1]. The result's arrays
+ * are overwritten (on failure their contents are unspecified).
+ * cost: as wiot_price_exact plus O(n^2). */
+WIOT_API int wiot_tariff(wiot_ctx *ctx, const wiot_lu *lu, const wiot_schedule *s,
+                         double rho, int models, wiot_result *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WIOT_H */

@@ -1,0 +1,318 @@
+/* ctx.c -- context, options, errors, memory, threads and timing. */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <omp.h>
+#include <cblas.h>
+
+#define WI_STR2(x) #x
+#define WI_STR(x) WI_STR2(x)
+
+unsigned wiot_version_number(void) { return WIOT_VERSION_NUMBER; }
+
+const char *wiot_version_string(void)
+{
+    return WI_STR(WIOT_VERSION_MAJOR) "." WI_STR(WIOT_VERSION_MINOR) "." WI_STR(WIOT_VERSION_PATCH);
+}
+
+static const char *const wi_status_text[WIOT_NSTATUS] = {
+    "success",
+    "invalid argument",
+    "out of memory",
+    "input/output error",
+    "malformed file",
+    "invalid data",
+    "singular system",
+    "size too large",
+    "not found",
+    "iteration did not converge",
+    "internal LAPACK argument error",
+};
+
+const char *wiot_strerror(int status)
+{
+    if (status < 0 || status >= WIOT_NSTATUS)
+        return "unknown status";
+    return wi_status_text[status];
+}
+
+/* ------------------------------------------------------------------ memory */
+static void *wi_malloc_hook(void *ud, size_t size) { (void)ud; return malloc(size); }
+static void wi_free_hook(void *ud, void *p) { (void)ud; free(p); }
+
+/* Every block: [raw pointer][size] stored just below a 64-byte aligned payload. */
+#define WI_ALIGN 64
+#define WI_HEAD (2 * sizeof(size_t))
+#define WI_HUGE_MIN ((size_t)4 << 20)
+#define WI_HUGE_PAGE ((size_t)2 << 20)
+
+static void *wi_raw_alloc(wiot_ctx *ctx, size_t size, int huge)
+{
+    if (size > SIZE_MAX - WI_ALIGN - WI_HEAD) {
+        wi_error(ctx, WIOT_ENOMEM, "cannot allocate %zu bytes: size too large", size);
+        return NULL;
+    }
+    size_t total = size + WI_ALIGN + WI_HEAD;
+    unsigned char *raw = ctx->a.alloc(ctx->a.ud, total);
+    if (!raw) {
+        wi_error(ctx, WIOT_ENOMEM, "out of memory allocating %zu bytes", size);
+        return NULL;
+    }
+    uintptr_t u = ((uintptr_t)raw + WI_HEAD + WI_ALIGN - 1) & ~(uintptr_t)(WI_ALIGN - 1);
+    size_t *h = (size_t *)u - 2;
+    h[0] = (size_t)(uintptr_t)raw;
+    h[1] = size;
+    ctx->stats.allocations++;
+    ctx->stats.bytes_allocated += size;
+#ifdef MADV_HUGEPAGE
+    if (huge && ctx->hugepages && size >= WI_HUGE_MIN) {
+        uintptr_t b = (u + WI_HUGE_PAGE - 1) & ~(uintptr_t)(WI_HUGE_PAGE - 1);
+        uintptr_t e = (u + size) & ~(uintptr_t)(WI_HUGE_PAGE - 1);
+        if (e > b)
+            (void)madvise((void *)b, e - b, MADV_HUGEPAGE); /* advice only */
+    }
+#else
+    (void)huge;
+#endif
+    return (void *)u;
+}
+
+void *wi_alloc(wiot_ctx *ctx, size_t size) { return wi_raw_alloc(ctx, size ? size : 1, 0); }
+
+void *wi_calloc(wiot_ctx *ctx, size_t count, size_t size)
+{
+    size_t total;
+    if (wi_mul(ctx, count, size, &total))
+        return NULL;
+    void *p = wi_raw_alloc(ctx, total ? total : 1, total >= WI_HUGE_MIN);
+    if (p)
+        memset(p, 0, total);
+    return p;
+}
+
+double *wi_dalloc(wiot_ctx *ctx, size_t count)
+{
+    size_t total;
+    if (wi_mul(ctx, count ? count : 1, sizeof(double), &total))
+        return NULL;
+    return wi_raw_alloc(ctx, total, 1);
+}
+
+void wi_hfree(const wiot_allocator *a, void *p)
+{
+    if (!p)
+        return;
+    size_t *h = (size_t *)p - 2;
+    a->release(a->ud, (void *)(uintptr_t)h[0]);
+}
+
+void wi_free(wiot_ctx *ctx, void *p) { wi_hfree(&ctx->a, p); }
+
+char *wi_strdup(wiot_ctx *ctx, const char *s)
+{
+    size_t len = strlen(s);
+    char *d = wi_alloc(ctx, len + 1);
+    if (d)
+        memcpy(d, s, len + 1);
+    return d;
+}
+
+int wi_mul(wiot_ctx *ctx, size_t a, size_t b, size_t *out)
+{
+    if (a != 0 && b > SIZE_MAX / a)
+        return wi_error(ctx, WIOT_ETOOLARGE, "size %zu x %zu overflows", a, b);
+    *out = a * b;
+    return WIOT_OK;
+}
+
+int wi_lapack_int(wiot_ctx *ctx, size_t v, lapack_int *out)
+{
+    if (v > (size_t)INT32_MAX && sizeof(lapack_int) == 4)
+        return wi_error(ctx, WIOT_ETOOLARGE, "dimension %zu exceeds LAPACK's integer range", v);
+    if (v > (size_t)INT64_MAX)
+        return wi_error(ctx, WIOT_ETOOLARGE, "dimension %zu exceeds LAPACK's integer range", v);
+    *out = (lapack_int)v;
+    return WIOT_OK;
+}
+
+/* ----------------------------------------------------------------- context */
+int wiot_ctx_new_custom(const wiot_allocator *allocator, wiot_ctx **out)
+{
+    if (!out)
+        return WIOT_EINVAL;
+    *out = NULL;
+    if (!allocator || !allocator->alloc || !allocator->release)
+        return WIOT_EINVAL;
+    wiot_ctx *ctx = allocator->alloc(allocator->ud, sizeof *ctx);
+    if (!ctx)
+        return WIOT_ENOMEM;
+    memset(ctx, 0, sizeof *ctx);
+    ctx->a = *allocator;
+    ctx->threads = 0;
+    ctx->row_tol_rel = 1e-3;
+    ctx->row_tol_abs = 0.5;
+    ctx->residual = 1;
+    ctx->hugepages = 1;
+    *out = ctx;
+    return WIOT_OK;
+}
+
+int wiot_ctx_new(wiot_ctx **out)
+{
+    wiot_allocator a = {wi_malloc_hook, wi_free_hook, NULL};
+    return wiot_ctx_new_custom(&a, out);
+}
+
+void wiot_ctx_free(wiot_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    wiot_allocator a = ctx->a;
+    a.release(a.ud, ctx);
+}
+
+int wiot_ctx_set(wiot_ctx *ctx, int option, double value)
+{
+    if (!ctx)
+        return WIOT_EINVAL;
+    wi_clear(ctx);
+    if (!isfinite(value))
+        return wi_error(ctx, WIOT_EINVAL, "option %d: value must be finite", option);
+    switch (option) {
+    case WIOT_OPT_THREADS:
+        if (value < 0 || value > 4096 || value != floor(value))
+            return wi_error(ctx, WIOT_EINVAL, "threads must be an integer in 0..4096, got %g", value);
+        ctx->threads = (int)value;
+        return WIOT_OK;
+    case WIOT_OPT_ROW_TOL_REL:
+        if (value < 0)
+            return wi_error(ctx, WIOT_EINVAL, "row tolerance must be >= 0, got %g", value);
+        ctx->row_tol_rel = value;
+        return WIOT_OK;
+    case WIOT_OPT_ROW_TOL_ABS:
+        if (value < 0)
+            return wi_error(ctx, WIOT_EINVAL, "row tolerance must be >= 0, got %g", value);
+        ctx->row_tol_abs = value;
+        return WIOT_OK;
+    case WIOT_OPT_RESIDUAL:
+    case WIOT_OPT_HUGEPAGES:
+        if (value != 0 && value != 1)
+            return wi_error(ctx, WIOT_EINVAL, "option %d takes 0 or 1, got %g", option, value);
+        if (option == WIOT_OPT_RESIDUAL)
+            ctx->residual = (int)value;
+        else
+            ctx->hugepages = (int)value;
+        return WIOT_OK;
+    default:
+        return wi_error(ctx, WIOT_EINVAL, "unknown option %d", option);
+    }
+}
+
+int wiot_ctx_get(const wiot_ctx *ctx, int option, double *value)
+{
+    if (!ctx || !value)
+        return WIOT_EINVAL;
+    switch (option) {
+    case WIOT_OPT_THREADS: *value = ctx->threads; return WIOT_OK;
+    case WIOT_OPT_ROW_TOL_REL: *value = ctx->row_tol_rel; return WIOT_OK;
+    case WIOT_OPT_ROW_TOL_ABS: *value = ctx->row_tol_abs; return WIOT_OK;
+    case WIOT_OPT_RESIDUAL: *value = ctx->residual; return WIOT_OK;
+    case WIOT_OPT_HUGEPAGES: *value = ctx->hugepages; return WIOT_OK;
+    default: return WIOT_EINVAL;
+    }
+}
+
+int wiot_ctx_set_log(wiot_ctx *ctx, wiot_log_fn fn, void *ud)
+{
+    if (!ctx)
+        return WIOT_EINVAL;
+    ctx->log = fn;
+    ctx->log_ud = ud;
+    return WIOT_OK;
+}
+
+const char *wiot_errmsg(const wiot_ctx *ctx) { return ctx ? ctx->msg : ""; }
+
+int wiot_ctx_stats(const wiot_ctx *ctx, wiot_stats *out)
+{
+    if (!ctx || !out)
+        return WIOT_EINVAL;
+    *out = ctx->stats;
+    return WIOT_OK;
+}
+
+/* ------------------------------------------------------------------ errors */
+int wi_error(wiot_ctx *ctx, int rc, const char *fmt, ...)
+{
+    if (ctx) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
+        va_end(ap);
+    }
+    return rc;   /* a breakpoint here catches every error */
+}
+
+void wi_clear(wiot_ctx *ctx)
+{
+    if (ctx)
+        ctx->msg[0] = '\0';
+}
+
+void wi_log(wiot_ctx *ctx, int level, const char *fmt, ...)
+{
+    if (!ctx || !ctx->log)
+        return;
+    char buf[WI_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    ctx->log(ctx->log_ud, level, buf);
+}
+
+/* ----------------------------------------------------------------- threads */
+int wi_nthreads(const wiot_ctx *ctx)
+{
+    return ctx->threads > 0 ? ctx->threads : omp_get_max_threads();
+}
+
+/* OpenBLAS's OpenMP build sizes its parallel regions from the calling thread's
+ * omp_get_max_threads(), so setting the calling thread's ICV is enough; it is
+ * restored at the end of the call. */
+void wi_threads_begin(const wiot_ctx *ctx, wi_threads *st)
+{
+    st->saved = omp_get_max_threads();
+    st->active = ctx->threads > 0 && ctx->threads != st->saved;
+    if (st->active)
+        omp_set_num_threads(ctx->threads);
+}
+
+void wi_threads_end(wi_threads *st)
+{
+    if (st->active)
+        omp_set_num_threads(st->saved);
+    st->active = 0;
+}
+
+/* ------------------------------------------------------------------ timing */
+double wi_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void wi_account(wiot_ctx *ctx, double flops, double seconds)
+{
+    ctx->stats.flops += flops;
+    ctx->stats.seconds += seconds;
+}

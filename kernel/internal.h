@@ -1,0 +1,94 @@
+/* internal.h -- private declarations shared by the library's modules. Not installed. */
+#ifndef WIOT_INTERNAL_H
+#define WIOT_INTERNAL_H
+
+#define WIOT_BUILDING 1
+#include "wiot.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <lapacke.h>
+
+#define WI_MSG_MAX 1024
+
+/* A context: allocator, options, last message, statistics. Handles keep a copy of
+ * the allocator only, so they may outlive the context that created them. */
+struct wiot_ctx {
+    wiot_allocator a;
+    int threads;              /* 0 = omp_get_max_threads() */
+    double row_tol_rel, row_tol_abs;
+    int residual;
+    int hugepages;
+    wiot_log_fn log;
+    void *log_ud;
+    char msg[WI_MSG_MAX];
+    wiot_stats stats;
+};
+
+struct wiot_table {
+    wiot_allocator a;
+    size_t C, S, K, n;
+    char **country;           /* C codes */
+    char **sector;            /* S codes */
+    char **fdcat;             /* K codes */
+    double *Z;                /* n x n, ld n */
+    double *F;                /* n x C*K, ld n (NULL when K == 0) */
+    double *x, *v;            /* n */
+    char *name;
+    int year;
+    wiot_check check;
+    char **warn;              /* check.warnings messages */
+};
+
+struct wiot_lu {
+    wiot_allocator a;
+    const wiot_table *t;
+    int model;
+    size_t n;
+    double *lu;               /* n x n factors, ld n */
+    lapack_int *ipiv;
+};
+
+struct wiot_schedule {
+    wiot_allocator a;
+    size_t C, S;
+    double *rate;             /* (d*C + c)*S + s */
+};
+
+/* ---- errors and messages (ctx.c) */
+/* The one place every error goes through: sets ctx->msg and returns rc. */
+int wi_error(wiot_ctx *ctx, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void wi_clear(wiot_ctx *ctx);
+void wi_log(wiot_ctx *ctx, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- memory (ctx.c). wi_alloc/wi_free go through the context's allocator and
+ * count bytes; a handle frees with its own copy of the allocator (wi_hfree). */
+void *wi_alloc(wiot_ctx *ctx, size_t size);           /* sets ENOMEM message on failure */
+void *wi_calloc(wiot_ctx *ctx, size_t count, size_t size);  /* checked multiply, zeroed */
+void wi_free(wiot_ctx *ctx, void *p);
+void wi_hfree(const wiot_allocator *a, void *p);
+/* Doubles for a matrix: 64-byte aligned, huge pages when large. Free with wi_free /
+ * wi_hfree like any block. Not zeroed. */
+double *wi_dalloc(wiot_ctx *ctx, size_t count);
+char *wi_strdup(wiot_ctx *ctx, const char *s);
+/* checked a*b; returns 0 and sets *out, or WIOT_ETOOLARGE with a message */
+int wi_mul(wiot_ctx *ctx, size_t a, size_t b, size_t *out);
+/* narrow to lapack_int or fail with WIOT_ETOOLARGE */
+int wi_lapack_int(wiot_ctx *ctx, size_t v, lapack_int *out);
+
+/* ---- threads: set the calling thread's OpenMP/BLAS thread count for a call */
+typedef struct wi_threads { int saved; int active; } wi_threads;
+void wi_threads_begin(const wiot_ctx *ctx, wi_threads *st);
+void wi_threads_end(wi_threads *st);
+int wi_nthreads(const wiot_ctx *ctx);
+
+/* ---- timing and accounting */
+double wi_now(void);
+void wi_account(wiot_ctx *ctx, double flops, double seconds);
+
+/* ---- table internals (table.c) */
+/* Code lookups used by the scenario parser and the tariff kernels. */
+size_t wi_table_find(char *const *codes, size_t count, const char *code);
+
+#endif
