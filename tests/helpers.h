@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <float.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
