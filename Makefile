@@ -54,11 +54,12 @@ wiot: $(CLI)
 $(BUILD)/%.o: kernel/%.c include/wiot.h kernel/internal.h | $(BUILD)
 	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/cli.o: kernel/cli.c include/wiot.h | $(BUILD)
+$(BUILD)/cli.o: kernel/cli.c kernel/cli_data.h include/wiot.h | $(BUILD)
 	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) $(CFLAGS) -c $< -o $@
 
 # The default table and the built-in scenarios are embedded in the CLI (.incbin).
-EMBEDDED := data/wiod2013/wiot_2011.csv.gz $(wildcard data/scenarios/wiod2013/*.csv)
+EMBEDDED := data/wiod2013/wiot_2011.csv.gz data/wiod2013/sectors.csv data/wiod2013/countries.csv \
+  $(wildcard data/scenarios/wiod2013/*.csv)
 $(BUILD)/cli_data.o: kernel/cli_data.S $(EMBEDDED) | $(BUILD)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 

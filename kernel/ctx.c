@@ -89,7 +89,7 @@ void *wi_alloc(wiot_ctx *ctx, size_t size) { return wi_raw_alloc(ctx, size ? siz
 
 void *wi_calloc(wiot_ctx *ctx, size_t count, size_t size)
 {
-    size_t total;
+    size_t total = 0;
     if (wi_mul(ctx, count, size, &total))
         return NULL;
     void *p = wi_raw_alloc(ctx, total ? total : 1, total >= WI_HUGE_MIN);
@@ -100,7 +100,7 @@ void *wi_calloc(wiot_ctx *ctx, size_t count, size_t size)
 
 double *wi_dalloc(wiot_ctx *ctx, size_t count)
 {
-    size_t total;
+    size_t total = 0;
     if (wi_mul(ctx, count ? count : 1, sizeof(double), &total))
         return NULL;
     return wi_raw_alloc(ctx, total, 1);

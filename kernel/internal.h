@@ -87,6 +87,10 @@ int wi_nthreads(const wiot_ctx *ctx);
 double wi_now(void);
 void wi_account(wiot_ctx *ctx, double flops, double seconds);
 
+/* ---- factorization internals (leontief.c) */
+/* Solve with the LU without clearing the context message or checking arguments. */
+int wi_lu_solve(wiot_ctx *ctx, const wiot_lu *lu, int trans, size_t nrhs, double *B, size_t ldb);
+
 /* ---- table internals (table.c) */
 /* Code lookups used by the scenario parser and the tariff kernels. */
 size_t wi_table_find(char *const *codes, size_t count, const char *code);

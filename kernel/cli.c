@@ -1,0 +1,995 @@
+/* cli.c -- the wiot command-line driver. A thin client of the public API (wiot.h):
+ * parses arguments, calls the library, prints summaries and writes CSV files
+ * atomically. Only this file prints or chooses exit codes. */
+#define _GNU_SOURCE
+#include "wiot.h"
+
+#include <cblas.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <omp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_data.h"
+
+#define EXIT_USAGE 2
+#define DEFAULT_SCENARIO "us301_2020-02-14_list4A_at7.5+cn_ret_2020-02-14_round1_halved"
+
+/* ------------------------------------------------------------------ basics */
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int fail(wiot_ctx *ctx, int rc)
+{
+    const char *m = wiot_errmsg(ctx);
+    fprintf(stderr, "wiot: %s\n", m && *m ? m : wiot_strerror(rc));
+    return 1;
+}
+
+static int usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "wiot%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see 'wiot %s--help')\n", cmd ? cmd : "");
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+static void log_warning(void *ud, int level, const char *msg)
+{
+    (void)ud;
+    fprintf(stderr, "wiot: %s: %s\n", level == WIOT_LOG_WARN ? "warning" : "note", msg);
+}
+
+/* Options shared by every subcommand. */
+typedef struct opts {
+    const char *table;        /* -t: path, or NULL for the embedded default */
+    const char *out;          /* -o */
+    const char *scen[64];     /* -s */
+    int nscen;
+    const char *names[256];   /* -n */
+    int nnames;
+    int threads;              /* --threads, -1 = default */
+    int ghosh;
+    double rho;
+    int models;
+    int quiet;
+    int top;
+} opts;
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *e;
+    errno = 0;
+    long v = strtol(s, &e, 10);
+    if (errno || e == s || *e || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+enum { OPT_THREADS = 1000, OPT_GHOSH, OPT_PASS, OPT_METHOD, OPT_QUIET, OPT_TOP };
+
+/* returns 0, 1 (help printed) or EXIT_USAGE */
+static int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allowed,
+                      const char *help)
+{
+    static const struct option lo[] = {
+        {"table", required_argument, 0, 't'},     {"output", required_argument, 0, 'o'},
+        {"scenarios", required_argument, 0, 's'}, {"name", required_argument, 0, 'n'},
+        {"threads", required_argument, 0, OPT_THREADS}, {"ghosh", no_argument, 0, OPT_GHOSH},
+        {"passthrough", required_argument, 0, OPT_PASS}, {"method", required_argument, 0, OPT_METHOD},
+        {"quiet", no_argument, 0, OPT_QUIET},     {"top", required_argument, 0, OPT_TOP},
+        {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    o->threads = -1;
+    o->rho = 1.0;
+    o->models = WIOT_BOTH;
+    o->top = 10;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":t:o:s:n:h", lo, NULL)) != -1) {
+        const char *name = NULL;
+        switch (c) {
+        case 't': name = "t"; break;
+        case 'o': name = "o"; break;
+        case 's': name = "s"; break;
+        case 'n': name = "n"; break;
+        case OPT_THREADS: name = "threads"; break;
+        case OPT_GHOSH: name = "ghosh"; break;
+        case OPT_PASS: name = "passthrough"; break;
+        case OPT_METHOD: name = "method"; break;
+        case OPT_QUIET: name = "quiet"; break;
+        case OPT_TOP: name = "top"; break;
+        case 'h': fputs(help, stdout); return 1;
+        case ':': return usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+        default: return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        }
+        char key[32];
+        snprintf(key, sizeof key, ",%s,", name);
+        if (!strstr(allowed, key))
+            return usage_error(cmd, "option '%s' does not apply to this command", argv[optind - 1]);
+        switch (c) {
+        case 't': o->table = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 's':
+            if (o->nscen == 64)
+                return usage_error(cmd, "too many -s options (at most 64)");
+            o->scen[o->nscen++] = optarg;
+            break;
+        case 'n':
+            if (o->nnames == 256)
+                return usage_error(cmd, "too many -n options (at most 256)");
+            o->names[o->nnames++] = optarg;
+            break;
+        case OPT_THREADS:
+            if (parse_int(optarg, 1, 4096, &o->threads))
+                return usage_error(cmd, "--threads takes an integer 1..4096, got '%s'", optarg);
+            break;
+        case OPT_GHOSH: o->ghosh = 1; break;
+        case OPT_PASS: {
+            char *e;
+            o->rho = strtod(optarg, &e);
+            if (e == optarg || *e || !(o->rho >= 0 && o->rho <= 1))
+                return usage_error(cmd, "--passthrough takes a number in [0, 1], got '%s'", optarg);
+            break;
+        }
+        case OPT_METHOD:
+            if (!strcmp(optarg, "exact"))
+                o->models = WIOT_EXACT;
+            else if (!strcmp(optarg, "first-order"))
+                o->models = WIOT_FIRST_ORDER;
+            else if (!strcmp(optarg, "both"))
+                o->models = WIOT_BOTH;
+            else
+                return usage_error(cmd, "--method takes exact, first-order or both, got '%s'", optarg);
+            break;
+        case OPT_QUIET: o->quiet = 1; break;
+        case OPT_TOP:
+            if (parse_int(optarg, 0, 100000, &o->top))
+                return usage_error(cmd, "--top takes an integer >= 0, got '%s'", optarg);
+            break;
+        }
+    }
+    if (optind < argc)
+        return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
+/* A context with the CLI's settings. */
+static int make_ctx(const opts *o, wiot_ctx **ctx)
+{
+    if (wiot_ctx_new(ctx) != WIOT_OK) {
+        fprintf(stderr, "wiot: out of memory\n");
+        return 1;
+    }
+    wiot_ctx_set_log(*ctx, log_warning, NULL);
+    if (o->threads > 0 && wiot_ctx_set(*ctx, WIOT_OPT_THREADS, o->threads) != WIOT_OK)
+        return fail(*ctx, 1);
+    return 0;
+}
+
+/* -t: a path, or the embedded default (WIOD 2013, 2011). */
+static int load_table(wiot_ctx *ctx, const opts *o, wiot_table **t, double *secs)
+{
+    double t0 = now();
+    int rc;
+    if (o->table)
+        rc = wiot_table_load(ctx, o->table, t);
+    else
+        rc = wiot_table_load_buffer(ctx, wiot_emb_table_wiod2013_2011,
+                                    (size_t)(wiot_emb_table_wiod2013_2011_end - wiot_emb_table_wiod2013_2011),
+                                    "wiot_2011.csv.gz", t);
+    if (secs)
+        *secs = now() - t0;
+    return rc ? fail(ctx, rc) : 0;
+}
+
+/* Sector names from the embedded WIOD 2013 classification (NULL when the table uses
+ * other codes). Parses "index,code,nace,name" with a possibly quoted name. */
+static const char *sector_name(const char *code, char *buf, size_t size)
+{
+    const char *p = wiot_emb_sectors_wiod2013, *end = wiot_emb_sectors_wiod2013_end;
+    size_t cl = strlen(code);
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            nl = end;
+        const char *c1 = memchr(p, ',', (size_t)(nl - p));
+        if (c1 && (size_t)(nl - c1) > cl + 1 && !strncmp(c1 + 1, code, cl) && c1[1 + cl] == ',') {
+            const char *c3 = memchr(c1 + 2 + cl, ',', (size_t)(nl - c1 - 2 - (ptrdiff_t)cl));
+            if (c3) {
+                const char *s = c3 + 1, *e = nl;
+                if (e > s && e[-1] == '\r')
+                    e--;
+                if (*s == '"' && e > s + 1 && e[-1] == '"') {
+                    s++;
+                    e--;
+                }
+                size_t n = (size_t)(e - s) < size - 1 ? (size_t)(e - s) : size - 1;
+                memcpy(buf, s, n);
+                buf[n] = 0;
+                return buf;
+            }
+        }
+        p = nl + 1;
+    }
+    return NULL;
+}
+
+static int is_wiod2013(const wiot_table *t)
+{
+    if (wiot_table_sectors(t) != 35)
+        return 0;
+    char code[8];
+    for (size_t s = 0; s < 35; s++) {
+        snprintf(code, sizeof code, "c%zu", s + 1);
+        if (strcmp(wiot_table_sector(t, s), code))
+            return 0;
+    }
+    return 1;
+}
+
+/* --------------------------------------------------------- atomic output */
+typedef struct outfile {
+    char path[4096];
+    char tmp[4200];
+    FILE *f;
+} outfile;
+
+static int out_open(outfile *of, const char *path)
+{
+    memset(of, 0, sizeof *of);
+    if (strlen(path) >= sizeof of->path) {
+        fprintf(stderr, "wiot: %s: path too long\n", path);
+        return 1;
+    }
+    strcpy(of->path, path);
+    snprintf(of->tmp, sizeof of->tmp, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(of->tmp);
+    if (fd < 0) {
+        fprintf(stderr, "wiot: %s: cannot create: %s\n", path, strerror(errno));
+        return 1;
+    }
+    of->f = fdopen(fd, "w");
+    if (!of->f) {
+        close(fd);
+        unlink(of->tmp);
+        fprintf(stderr, "wiot: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+static void out_abort(outfile *of)
+{
+    if (of->f) {
+        fclose(of->f);
+        of->f = NULL;
+    }
+    if (of->tmp[0])
+        unlink(of->tmp);
+    of->tmp[0] = 0;
+}
+
+/* flush, fsync and close; 0 on success (the rename happens in out_commit) */
+static int out_close(outfile *of)
+{
+    int bad = ferror(of->f) || fflush(of->f) != 0 || fsync(fileno(of->f)) != 0;
+    int err = errno;
+    if (fclose(of->f) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    of->f = NULL;
+    if (bad) {
+        fprintf(stderr, "wiot: %s: write failed: %s\n", of->path, strerror(err ? err : EIO));
+        unlink(of->tmp);
+        of->tmp[0] = 0;
+        return 1;
+    }
+    return 0;
+}
+
+static int out_commit(outfile *of)
+{
+    if (rename(of->tmp, of->path) != 0) {
+        fprintf(stderr, "wiot: %s: cannot rename into place: %s\n", of->path, strerror(errno));
+        unlink(of->tmp);
+        return 1;
+    }
+    of->tmp[0] = 0;
+    return 0;
+}
+
+/* One file written atomically by a callback. */
+static int write_atomic(const char *path, int (*fn)(FILE *, void *), void *ud)
+{
+    outfile of;
+    if (out_open(&of, path))
+        return 1;
+    if (fn(of.f, ud)) {
+        out_abort(&of);
+        return 1;
+    }
+    if (out_close(&of))
+        return 1;
+    return out_commit(&of);
+}
+
+/* ------------------------------------------------------------------- info */
+static const char *INFO_HELP =
+    "usage: wiot info [-t TABLE] [--threads N]\n"
+    "Dimensions, countries, sectors, year and the load-time checks of a table:\n"
+    "row-identity summary, zero-output sectors, largest column sum of A.\n"
+    "  -t TABLE     table file in the wide CSV layout (.csv or .csv.gz);\n"
+    "               default: the embedded WIOD 2013 world table for 2011\n";
+
+static int cmd_info(int argc, char **argv)
+{
+    opts o;
+    int rc = parse_opts("info", argc, argv, &o, ",t,threads,", INFO_HELP);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    wiot_ctx *ctx;
+    wiot_table *t = NULL;
+    double secs;
+    if ((rc = make_ctx(&o, &ctx)) || (rc = load_table(ctx, &o, &t, &secs))) {
+        wiot_ctx_free(ctx);
+        return rc;
+    }
+    const size_t n = wiot_table_n(t), C = wiot_table_countries(t), S = wiot_table_sectors(t),
+                 K = wiot_table_fd_categories(t);
+    const wiot_check *ck = wiot_table_check(t);
+    printf("table        %s%s\n", wiot_table_name(t), o.table ? "" : " (embedded default)");
+    if (wiot_table_year(t))
+        printf("year         %d\n", wiot_table_year(t));
+    printf("dimensions   %zu countries x %zu sectors = %zu country-sectors; %zu final-demand "
+           "categories per country\n", C, S, n, K);
+    printf("countries   ");
+    for (size_t c = 0; c < C; c++)
+        printf(" %s", wiot_table_country(t, c));
+    printf("\nsectors     ");
+    for (size_t s = 0; s < S; s++)
+        printf(" %s", wiot_table_sector(t, s));
+    printf("\nfinal demand");
+    for (size_t k = 0; k < K; k++)
+        printf(" %s", wiot_table_fd_category(t, k));
+    printf("\ntotals       output %.0f, value added and other primary inputs %.0f, final demand %.0f\n",
+           ck->total_output, ck->total_v, ck->total_final);
+    size_t wr = ck->worst_row;
+    printf("row identity sum Z + sum F - x: mean %.2f, worst %.0f at %s_%s; %zu of %zu rows off by "
+           "more than max(%g, %g x)\n", ck->mean_row_diff, ck->worst_row_diff,
+           n ? wiot_table_country(t, wr / S) : "-", n ? wiot_table_sector(t, wr % S) : "-",
+           ck->rows_off, n, ck->row_tol_abs, ck->row_tol_rel);
+    printf("zero output  %zu sectors (coefficients 0)", ck->zero_output);
+    const double *x = wiot_table_x(t);
+    int shown = 0;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] == 0) {
+            printf("%s%s_%s", shown++ ? " " : ": ", wiot_table_country(t, i / S), wiot_table_sector(t, i % S));
+        }
+    printf("\n             %zu zero-output rows still hold entries; %zu negative final-demand "
+           "entries\n", ck->zero_output_with_entries, ck->negative_final);
+    printf("max col sum  A: %.6f at %s_%s (must be < 1)\n", ck->max_colsum_A,
+           n ? wiot_table_country(t, ck->max_colsum_col / S) : "-",
+           n ? wiot_table_sector(t, ck->max_colsum_col % S) : "-");
+    printf("load         %.3f s\n", secs);
+    wiot_table_free(t);
+    wiot_ctx_free(ctx);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- leontief */
+static const char *LEONTIEF_HELP =
+    "usage: wiot leontief [-t TABLE] [-o FILE] [--ghosh] [--threads N]\n"
+    "Computes the Leontief inverse L = (I - A)^-1 (or, with --ghosh, the Ghosh inverse\n"
+    "G = (I - B)^-1) with LAPACK (dgetrf + dgetri) and prints the residual\n"
+    "||(I - A)L - I||_max, flops, seconds and GFLOP/s.\n"
+    "  -o FILE      write the inverse as a labelled CSV (row label, then n columns)\n";
+
+typedef struct matrix_csv {
+    const wiot_table *t;
+    const double *M;
+} matrix_csv;
+
+static int write_matrix(FILE *f, void *ud)
+{
+    const matrix_csv *m = ud;
+    const size_t n = wiot_table_n(m->t), S = wiot_table_sectors(m->t);
+    fputs("label", f);
+    for (size_t j = 0; j < n; j++)
+        fprintf(f, ",%s_%s", wiot_table_country(m->t, j / S), wiot_table_sector(m->t, j % S));
+    fputc('\n', f);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "%s_%s", wiot_table_country(m->t, i / S), wiot_table_sector(m->t, i % S));
+        for (size_t j = 0; j < n; j++)
+            fprintf(f, ",%.17g", m->M[i + j * n]);
+        fputc('\n', f);
+    }
+    return ferror(f) ? 1 : 0;
+}
+
+static int cmd_leontief(int argc, char **argv)
+{
+    opts o;
+    int rc = parse_opts("leontief", argc, argv, &o, ",t,o,ghosh,threads,", LEONTIEF_HELP);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    wiot_ctx *ctx;
+    wiot_table *t = NULL;
+    double lsecs;
+    if ((rc = make_ctx(&o, &ctx)) || (rc = load_table(ctx, &o, &t, &lsecs))) {
+        wiot_ctx_free(ctx);
+        return rc;
+    }
+    const size_t n = wiot_table_n(t);
+    double *L = malloc((n ? n * n : 1) * sizeof *L);
+    if (!L) {
+        fprintf(stderr, "wiot: out of memory for a %zu x %zu matrix\n", n, n);
+        wiot_table_free(t);
+        wiot_ctx_free(ctx);
+        return 1;
+    }
+    wiot_lu *lu = NULL;
+    wiot_info f, inv;
+    int model = o.ghosh ? WIOT_GHOSH : WIOT_LEONTIEF;
+    rc = wiot_lu_new(ctx, t, model, &lu, &f);
+    if (!rc)
+        rc = wiot_lu_inverse(ctx, lu, L, n, &inv);
+    if (rc) {
+        rc = fail(ctx, rc);
+    } else {
+        double secs = f.seconds + inv.seconds, flops = f.flops + inv.flops;
+        int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
+        printf("%s inverse of %s: n = %zu\n", o.ghosh ? "Ghosh" : "Leontief", wiot_table_name(t), n);
+        printf("  residual ||(I - %s)%s - I||_max = %.3g\n", o.ghosh ? "B" : "A", o.ghosh ? "G" : "L",
+               inv.residual);
+        printf("  dgetrf %.4f s + dgetri %.4f s = %.4f s, %.3g flops, %.1f GFLOP/s\n", f.seconds,
+               inv.seconds, secs, flops, secs > 0 ? flops / secs * 1e-9 : 0.0);
+        printf("  threads %d, BLAS core %s; load %.3f s, residual check %.4f s\n", threads,
+               openblas_get_corename(), lsecs, inv.residual_seconds);
+        if (o.out) {
+            matrix_csv m = {t, L};
+            if (write_atomic(o.out, write_matrix, &m))
+                rc = 1;
+            else
+                printf("  wrote %s\n", o.out);
+        }
+    }
+    free(L);
+    wiot_lu_free(lu);
+    wiot_table_free(t);
+    wiot_ctx_free(ctx);
+    return rc;
+}
+
+/* ------------------------------------------------------------- multipliers */
+static const char *MULT_HELP =
+    "usage: wiot multipliers [-t TABLE] [-o FILE] [--threads N] [--top K]\n"
+    "Output multipliers (column sums of L), normalised backward linkages and\n"
+    "normalised Ghosh forward linkages (Miller & Blair ch. 12), by solves with the\n"
+    "LU of I - A (no explicit inverse). Prints the top K; -o writes every\n"
+    "country-sector as CSV: country,sector,output_multiplier,backward_linkage,\n"
+    "forward_linkage,direct_backward,direct_forward.\n";
+
+typedef struct mult_csv {
+    const wiot_table *t;
+    const double *m, *bl, *fl, *db, *df;
+} mult_csv;
+
+static int write_mult(FILE *f, void *ud)
+{
+    const mult_csv *m = ud;
+    const size_t n = wiot_table_n(m->t), S = wiot_table_sectors(m->t);
+    fputs("country,sector,output_multiplier,backward_linkage,forward_linkage,direct_backward,"
+          "direct_forward\n", f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g\n", wiot_table_country(m->t, i / S),
+                wiot_table_sector(m->t, i % S), m->m[i], m->bl[i], m->fl[i], m->db[i], m->df[i]);
+    return ferror(f) ? 1 : 0;
+}
+
+static const double *g_sort_key;
+static int by_key_desc(const void *a, const void *b)
+{
+    double x = g_sort_key[*(const size_t *)a], y = g_sort_key[*(const size_t *)b];
+    return x < y ? 1 : x > y ? -1 : (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+static void sort_desc(size_t *idx, size_t n, const double *key)
+{
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    g_sort_key = key;
+    qsort(idx, n, sizeof *idx, by_key_desc);
+}
+
+static int cmd_multipliers(int argc, char **argv)
+{
+    opts o;
+    int rc = parse_opts("multipliers", argc, argv, &o, ",t,o,threads,top,", MULT_HELP);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    wiot_ctx *ctx;
+    wiot_table *t = NULL;
+    if ((rc = make_ctx(&o, &ctx)) || (rc = load_table(ctx, &o, &t, NULL))) {
+        wiot_ctx_free(ctx);
+        return rc;
+    }
+    const size_t n = wiot_table_n(t), S = wiot_table_sectors(t);
+    double *buf = malloc(5 * (n ? n : 1) * sizeof *buf);
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    wiot_lu *lu = NULL;
+    if (!buf || !idx) {
+        fprintf(stderr, "wiot: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    double *m = buf, *bl = m + n, *fl = bl + n, *db = fl + n, *df = db + n;
+    if ((rc = wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, NULL)) ||
+        (rc = wiot_multipliers(ctx, lu, m, bl, fl))) {
+        rc = fail(ctx, rc);
+        goto done;
+    }
+    const double *Z = wiot_table_Z(t), *x = wiot_table_x(t), *v = wiot_table_v(t);
+    for (size_t i = 0; i < n; i++) {
+        db[i] = x[i] > 0 ? 1.0 - v[i] / x[i] : 0.0;
+        double r = 0;
+        for (size_t j = 0; j < n; j++)
+            r += Z[i + j * n];
+        df[i] = x[i] > 0 ? r / x[i] : 0.0;
+    }
+    sort_desc(idx, n, m);
+    size_t top = (size_t)o.top < n ? (size_t)o.top : n;
+    printf("Output multipliers of %s (top %zu of %zu)\n", wiot_table_name(t), top, n);
+    printf("  %-12s %-45s %10s %9s %9s\n", "country-sec", "sector", "multiplier", "backward", "forward");
+    for (size_t q = 0; q < top; q++) {
+        size_t i = idx[q];
+        char label[64], nb[128];
+        snprintf(label, sizeof label, "%s_%s", wiot_table_country(t, i / S), wiot_table_sector(t, i % S));
+        const char *nm = sector_name(wiot_table_sector(t, i % S), nb, sizeof nb);
+        printf("  %-12s %-45.45s %10.4f %9.4f %9.4f\n", label, nm ? nm : "", m[i], bl[i], fl[i]);
+    }
+    if (o.out) {
+        mult_csv mc = {t, m, bl, fl, db, df};
+        if (write_atomic(o.out, write_mult, &mc))
+            rc = 1;
+        else
+            printf("wrote %s\n", o.out);
+    }
+done:
+    free(buf);
+    free(idx);
+    wiot_lu_free(lu);
+    wiot_table_free(t);
+    wiot_ctx_free(ctx);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ tariff */
+static const char *TARIFF_HELP =
+    "usage: wiot tariff [-t TABLE] [-s SCENARIO_FILE]... [-n NAME]... [--passthrough R]\n"
+    "                   [--method exact|first-order|both] [-o OUTDIR] [--top K] [--threads N]\n"
+    "Runs tariff scenarios through the world input-output price model: direct tariff\n"
+    "costs, first-order cumulative tariffs (c = L^T d) and the exact cascading model\n"
+    "(I - A^T - E^T) dp = d; consumer and final users' prices per country, extra input\n"
+    "costs and tariff revenue (millions of USD), with each country's role.\n"
+    "  -s FILE      scenario file (CSV: scenario,imposer,target,sector,rate); repeatable.\n"
+    "               default: the built-in scenarios (data/scenarios/wiod2013)\n"
+    "  -n NAME      scenario to run; A+B stacks A and B (rates add); repeatable, each -n\n"
+    "               is a separate run. default: " DEFAULT_SCENARIO "\n"
+    "  --passthrough R   share of tariffs passed on at every stage, 0..1 (default 1)\n"
+    "  --method M   exact, first-order or both (default both)\n"
+    "  -o OUTDIR    write OUTDIR/prices.csv and OUTDIR/countries.csv (atomically)\n"
+    "  --top K      rows in the summary's rankings (default 10)\n";
+
+typedef struct run {
+    const char *name;
+    wiot_result *r;
+    double *fo_final;          /* first-order consumer prices C*K (when both) */
+    unsigned char *fo_def;
+} run;
+
+typedef struct tariff_out {
+    const wiot_table *t;
+    run *runs;
+    int nruns;
+} tariff_out;
+
+static void put_num(FILE *f, const double *a, size_t i)
+{
+    if (a)
+        fprintf(f, ",%.10g", a[i]);
+    else
+        fputs(",", f);
+}
+
+static int write_prices(FILE *f, void *ud)
+{
+    const tariff_out *to = ud;
+    const size_t n = wiot_table_n(to->t), S = wiot_table_sectors(to->t);
+    fputs("scenario,country,sector,direct,cumulative,exact,extra_cost_musd\n", f);
+    for (int q = 0; q < to->nruns; q++) {
+        const wiot_result *r = to->runs[q].r;
+        const double *d = wiot_result_get(r, WIOT_R_DIRECT, NULL);
+        const double *c = wiot_result_get(r, WIOT_R_CUMULATIVE, NULL);
+        const double *e = wiot_result_get(r, WIOT_R_EXACT, NULL);
+        const double *x = wiot_result_get(r, WIOT_R_EXTRA_COST, NULL);
+        for (size_t i = 0; i < n; i++) {
+            fprintf(f, "%s,%s,%s", to->runs[q].name, wiot_table_country(to->t, i / S),
+                    wiot_table_sector(to->t, i % S));
+            put_num(f, d, i);
+            put_num(f, c, i);
+            put_num(f, e, i);
+            put_num(f, x, i);
+            fputc('\n', f);
+        }
+    }
+    return ferror(f) ? 1 : 0;
+}
+
+static const char *role_name(int role)
+{
+    switch (role) {
+    case WIOT_ROLE_IMPOSER: return "imposer";
+    case WIOT_ROLE_TARGET: return "target";
+    case WIOT_ROLE_IMPOSER | WIOT_ROLE_TARGET: return "imposer+target";
+    default: return "third";
+    }
+}
+
+static int write_countries(FILE *f, void *ud)
+{
+    const tariff_out *to = ud;
+    const size_t C = wiot_table_countries(to->t), K = wiot_table_fd_categories(to->t);
+    fputs("scenario,country,role,consumer_price,final_price_all,extra_cost_musd,tariff_revenue_musd\n", f);
+    for (int q = 0; q < to->nruns; q++) {
+        const wiot_result *r = to->runs[q].r;
+        const double *fp = wiot_result_get(r, WIOT_R_FINAL_PRICE, NULL);
+        const double *fd = wiot_result_get(r, WIOT_R_FINAL_DEFINED, NULL);
+        const double *fa = wiot_result_get(r, WIOT_R_FINAL_ALL, NULL);
+        const double *fad = wiot_result_get(r, WIOT_R_FINAL_ALL_DEFINED, NULL);
+        const double *ce = wiot_result_get(r, WIOT_R_COUNTRY_EXTRA_COST, NULL);
+        const double *rv = wiot_result_get(r, WIOT_R_REVENUE, NULL);
+        const double *ro = wiot_result_get(r, WIOT_R_ROLE, NULL);
+        for (size_t d = 0; d < C; d++) {
+            fprintf(f, "%s,%s,%s,", to->runs[q].name, wiot_table_country(to->t, d), role_name((int)ro[d]));
+            if (K > 0 && fd[d * K])
+                fprintf(f, "%.10g", fp[d * K]);
+            fputc(',', f);
+            if (fad[d])
+                fprintf(f, "%.10g", fa[d]);
+            fprintf(f, ",%.10g,%.10g\n", ce[d], rv[d]);
+        }
+    }
+    return ferror(f) ? 1 : 0;
+}
+
+static void print_country_row(const wiot_table *t, const run *rn, size_t d)
+{
+    const size_t K = wiot_table_fd_categories(t);
+    const wiot_result *r = rn->r;
+    const double *fp = wiot_result_get(r, WIOT_R_FINAL_PRICE, NULL);
+    const double *fd = wiot_result_get(r, WIOT_R_FINAL_DEFINED, NULL);
+    const double *fa = wiot_result_get(r, WIOT_R_FINAL_ALL, NULL);
+    const double *ce = wiot_result_get(r, WIOT_R_COUNTRY_EXTRA_COST, NULL);
+    const double *rv = wiot_result_get(r, WIOT_R_REVENUE, NULL);
+    const double *ro = wiot_result_get(r, WIOT_R_ROLE, NULL);
+    char cp[32] = "-", fo[32] = "-";
+    if (K > 0 && fd[d * K])
+        snprintf(cp, sizeof cp, "%.4f", 100 * fp[d * K]);
+    if (rn->fo_final && K > 0 && rn->fo_def[d * K])
+        snprintf(fo, sizeof fo, "%.4f", 100 * rn->fo_final[d * K]);
+    printf("  %-5s %-15s %10s %12s %10.4f %14.1f %12.1f\n", wiot_table_country(t, d),
+           role_name((int)ro[d]), cp, fo, 100 * fa[d], ce[d], rv[d]);
+}
+
+static void print_summary(const wiot_table *t, const run *rn, int top, const opts *o)
+{
+    const size_t n = wiot_table_n(t), C = wiot_table_countries(t), S = wiot_table_sectors(t),
+                 K = wiot_table_fd_categories(t);
+    const wiot_result *r = rn->r;
+    const wiot_result_summary *sm = wiot_result_summary_get(r);
+    const double *ro = wiot_result_get(r, WIOT_R_ROLE, NULL);
+    const double *fp = wiot_result_get(r, WIOT_R_FINAL_PRICE, NULL);
+    const double *fd = wiot_result_get(r, WIOT_R_FINAL_DEFINED, NULL);
+    const double *rv = wiot_result_get(r, WIOT_R_REVENUE, NULL);
+    const double *ex = wiot_result_get(r, WIOT_R_EXACT, NULL);
+    const double *cu = wiot_result_get(r, WIOT_R_CUMULATIVE, NULL);
+    const double *di = wiot_result_get(r, WIOT_R_DIRECT, NULL);
+    const double *pr = ex ? ex : cu;
+
+    printf("\nScenario %s\n", rn->name);
+    printf("  table %s; pass-through %.2f; model %s", wiot_table_name(t), sm->rho,
+           sm->models == WIOT_BOTH ? "exact and first-order" : sm->models == WIOT_EXACT ? "exact" : "first-order");
+    if (ex) {
+        const char *mname = sm->exact.method == WIOT_METHOD_WOODBURY ? "Woodbury"
+                            : sm->exact.method == WIOT_METHOD_ITERATION ? "fixed-point"
+                            : sm->exact.method == WIOT_METHOD_DENSE ? "dense LU" : "LU";
+        printf(" (%s, rank %zu, %d refinement/iteration steps, residual %.2g)", mname, sm->exact.rank,
+               sm->exact.iterations, sm->exact.residual);
+    }
+    printf("\n\n  Price changes by country, %% (consumer = households' basket incl. tariffs on final goods)\n");
+    printf("  %-5s %-15s %10s %12s %10s %14s %12s\n", "", "role", "consumer", "first-order", "all final",
+           "extra cost $m", "revenue $m");
+    /* imposers and targets first, then the most affected third countries, then the
+     * ones readers ask about */
+    size_t *idx = malloc((n > C ? n : C) * sizeof *idx);
+    double *key = malloc((n > C ? n : C) * sizeof *key);
+    char *shown = calloc(C ? C : 1, 1);
+    if (!idx || !key || !shown) {
+        free(idx);
+        free(key);
+        free(shown);
+        return;
+    }
+    for (size_t d = 0; d < C; d++)
+        if (ro[d] != 0) {
+            print_country_row(t, rn, d);
+            shown[d] = 1;
+        }
+    for (size_t d = 0; d < C; d++)
+        key[d] = (ro[d] == 0 && K > 0 && fd[d * K]) ? fp[d * K] : -INFINITY;
+    sort_desc(idx, C, key);
+    printf("  third countries, most affected:\n");
+    for (size_t q = 0, k = 0; q < C && k < (size_t)top; q++) {
+        size_t d = idx[q];
+        if (key[d] == -INFINITY)
+            break;
+        print_country_row(t, rn, d);
+        shown[d] = 1;
+        k++;
+    }
+    static const char *asked[] = {"TWN", "KOR", "JPN", "MEX", "CAN", "DEU", "VNM"};
+    int hdr = 0;
+    for (size_t a = 0; a < sizeof asked / sizeof *asked; a++) {
+        size_t d = wiot_table_find_country(t, asked[a]);
+        if (d == (size_t)-1 || shown[d])
+            continue;
+        if (!hdr++)
+            printf("  also:\n");
+        print_country_row(t, rn, d);
+        shown[d] = 1;
+    }
+
+    sort_desc(idx, n, pr);
+    printf("\n  Most affected country-sectors (%s price change, %%)\n", ex ? "exact" : "first-order");
+    printf("  %-10s %-40s %9s %11s %9s %14s\n", "", "sector", "direct", "cumulative", "exact", "extra cost $m");
+    const double *xc = wiot_result_get(r, WIOT_R_EXTRA_COST, NULL);
+    for (size_t q = 0; q < (size_t)top && q < n; q++) {
+        size_t i = idx[q];
+        char label[64], nb[128], cs[32] = "-", es[32] = "-";
+        snprintf(label, sizeof label, "%s_%s", wiot_table_country(t, i / S), wiot_table_sector(t, i % S));
+        const char *nm = sector_name(wiot_table_sector(t, i % S), nb, sizeof nb);
+        if (cu)
+            snprintf(cs, sizeof cs, "%.4f", 100 * cu[i]);
+        if (ex)
+            snprintf(es, sizeof es, "%.4f", 100 * ex[i]);
+        printf("  %-10s %-40.40s %9.4f %11s %9s %14.1f\n", label, nm ? nm : "", 100 * di[i], cs, es, xc[i]);
+    }
+    printf("\n  Totals (millions of USD at base-year flows): extra input cost %.1f, of which third "
+           "countries %.1f (%.1f%%); tariff revenue %.1f",
+           sm->total_extra_cost, sm->third_extra_cost,
+           sm->total_extra_cost != 0 ? 100 * sm->third_extra_cost / sm->total_extra_cost : 0.0,
+           sm->total_revenue);
+    int first = 1;
+    for (size_t d = 0; d < C; d++)
+        if (rv[d] != 0) {
+            printf("%s%s %.1f", first ? " (" : ", ", wiot_table_country(t, d), rv[d]);
+            first = 0;
+        }
+    printf("%s\n", first ? "" : ")");
+    (void)o;
+    free(idx);
+    free(key);
+    free(shown);
+}
+
+static int cmd_tariff(int argc, char **argv)
+{
+    opts o;
+    int rc = parse_opts("tariff", argc, argv, &o, ",t,s,n,o,threads,passthrough,method,top,quiet,",
+                        TARIFF_HELP);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    double t_start = now();
+    wiot_ctx *ctx;
+    wiot_table *t = NULL;
+    wiot_scenarios *sc = NULL;
+    wiot_lu *lu = NULL;
+    run runs[256];
+    int nruns = 0;
+    double lsecs = 0, fsecs = 0, ssecs = 0;
+    memset(runs, 0, sizeof runs);
+    if ((rc = make_ctx(&o, &ctx)) || (rc = load_table(ctx, &o, &t, &lsecs)))
+        goto done;
+    if ((rc = wiot_scenarios_new(ctx, t, &sc))) {
+        rc = fail(ctx, rc);
+        goto done;
+    }
+    if (o.nscen == 0) {
+        if (!is_wiod2013(t)) {
+            fprintf(stderr, "wiot: the built-in scenarios use WIOD 2013 sector codes (c1..c35), "
+                            "which %s does not; give a scenario file with -s\n", wiot_table_name(t));
+            rc = 1;
+            goto done;
+        }
+        for (size_t q = 0; q < sizeof emb_scenarios / sizeof *emb_scenarios; q++) {
+            const struct emb_file *e = &emb_scenarios[q];
+            if ((rc = wiot_scenarios_load_buffer(ctx, sc, e->start, (size_t)(e->end - e->start), e->name))) {
+                rc = fail(ctx, rc);
+                goto done;
+            }
+        }
+    }
+    for (int q = 0; q < o.nscen; q++)
+        if ((rc = wiot_scenarios_load(ctx, sc, o.scen[q]))) {
+            rc = fail(ctx, rc);
+            goto done;
+        }
+    if (o.nnames == 0)
+        o.names[o.nnames++] = DEFAULT_SCENARIO;
+
+    double t0 = now();
+    wiot_info fi;
+    if ((rc = wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, &fi))) {
+        rc = fail(ctx, rc);
+        goto done;
+    }
+    fsecs = now() - t0;
+    const size_t C = wiot_table_countries(t), K = wiot_table_fd_categories(t);
+    t0 = now();
+    for (int q = 0; q < o.nnames; q++) {
+        run *rn = &runs[nruns++];
+        rn->name = o.names[q];
+        wiot_schedule *s = NULL;
+        if ((rc = wiot_scenarios_schedule(ctx, sc, rn->name, &s)) || (rc = wiot_result_new(ctx, t, &rn->r)) ||
+            (rc = wiot_tariff(ctx, lu, s, o.rho, o.models, rn->r))) {
+            wiot_schedule_free(s);
+            rc = fail(ctx, rc);
+            goto done;
+        }
+        if (o.models == WIOT_BOTH) {
+            rn->fo_final = malloc((C * K + 1) * sizeof *rn->fo_final);
+            rn->fo_def = malloc(C * K + 1);
+            if (!rn->fo_final || !rn->fo_def) {
+                wiot_schedule_free(s);
+                fprintf(stderr, "wiot: out of memory\n");
+                rc = 1;
+                goto done;
+            }
+            if ((rc = wiot_final_prices(ctx, t, s, o.rho, wiot_result_get(rn->r, WIOT_R_CUMULATIVE, NULL),
+                                        rn->fo_final, rn->fo_def, NULL, NULL))) {
+                wiot_schedule_free(s);
+                rc = fail(ctx, rc);
+                goto done;
+            }
+        }
+        wiot_schedule_free(s);
+    }
+    ssecs = now() - t0;
+
+    if (!o.quiet) {
+        printf("wiot tariff on %s: %zu countries x %zu sectors%s\n", wiot_table_name(t), C,
+               wiot_table_sectors(t), o.table ? "" : " (embedded WIOD 2013 world table)");
+        for (int q = 0; q < nruns; q++)
+            print_summary(t, &runs[q], o.top, &o);
+    }
+    if (o.out) {
+        if (mkdir(o.out, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "wiot: %s: cannot create directory: %s\n", o.out, strerror(errno));
+            rc = 1;
+            goto done;
+        }
+        char p1[4096], p2[4096];
+        snprintf(p1, sizeof p1, "%s/prices.csv", o.out);
+        snprintf(p2, sizeof p2, "%s/countries.csv", o.out);
+        tariff_out to = {t, runs, nruns};
+        outfile f1, f2;
+        /* both files are complete on disk before either is renamed into place */
+        if (out_open(&f1, p1)) {
+            rc = 1;
+            goto done;
+        }
+        if (out_open(&f2, p2)) {
+            out_abort(&f1);
+            rc = 1;
+            goto done;
+        }
+        if (write_prices(f1.f, &to) || write_countries(f2.f, &to)) {
+            fprintf(stderr, "wiot: %s: write failed: %s\n", o.out, strerror(errno));
+            out_abort(&f1);
+            out_abort(&f2);
+            rc = 1;
+            goto done;
+        }
+        if (out_close(&f1)) {
+            out_abort(&f2);
+            rc = 1;
+            goto done;
+        }
+        if (out_close(&f2)) {
+            unlink(f1.tmp);
+            rc = 1;
+            goto done;
+        }
+        if (out_commit(&f1) || out_commit(&f2)) {
+            rc = 1;
+            goto done;
+        }
+        if (!o.quiet)
+            printf("\nwrote %s and %s\n", p1, p2);
+    }
+    if (!o.quiet)
+        printf("\nTiming: load %.3f s, factorization %.3f s (%.1f GFLOP/s), %d scenario%s %.4f s, "
+               "total %.3f s; threads %d, BLAS core %s\n",
+               lsecs, fsecs, fsecs > 0 ? fi.flops / fsecs * 1e-9 : 0.0, nruns, nruns == 1 ? "" : "s",
+               ssecs, now() - t_start, o.threads > 0 ? o.threads : omp_get_max_threads(),
+               openblas_get_corename());
+done:
+    for (int q = 0; q < nruns; q++) {
+        wiot_result_free(runs[q].r);
+        free(runs[q].fo_final);
+        free(runs[q].fo_def);
+    }
+    wiot_lu_free(lu);
+    wiot_scenarios_free(sc);
+    wiot_table_free(t);
+    wiot_ctx_free(ctx);
+    return rc;
+}
+
+/* ------------------------------------------------------------------- main */
+static const char *MAIN_HELP =
+    "usage: wiot COMMAND [options]    (wiot COMMAND --help for each)\n"
+    "World input-output analysis: Leontief and Ghosh inverses, multipliers and tariff\n"
+    "pass-through on world input-output tables. With no -t, the embedded WIOD 2013\n"
+    "world table for 2011 is used.\n"
+    "commands:\n"
+    "  info          dimensions and checks of a table\n"
+    "  leontief      Leontief (or Ghosh) inverse with residual, flops and GFLOP/s\n"
+    "  multipliers   output multipliers and linkages as CSV\n"
+    "  tariff        tariff scenarios: prices, consumer prices, costs and revenue\n"
+    "  version       library version\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(MAIN_HELP, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(MAIN_HELP, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("wiot %s (library %s)\n", wiot_version_string(), wiot_version_string());
+        return wiot_version_number() == WIOT_VERSION_NUMBER ? 0 : 1;
+    }
+    if (!strcmp(cmd, "info"))
+        return cmd_info(argc - 1, argv + 1);
+    if (!strcmp(cmd, "leontief"))
+        return cmd_leontief(argc - 1, argv + 1);
+    if (!strcmp(cmd, "multipliers"))
+        return cmd_multipliers(argc - 1, argv + 1);
+    if (!strcmp(cmd, "tariff"))
+        return cmd_tariff(argc - 1, argv + 1);
+    fprintf(stderr, "wiot: unknown command '%s' (see 'wiot --help')\n", cmd);
+    return EXIT_USAGE;
+}
