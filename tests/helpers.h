@@ -103,4 +103,43 @@ static inline char *test_slurp(const char *path, size_t *len)
     return b;
 }
 
+/* One row of an *_expected.csv (quantity,i,j,value,source) or of
+ * reference_results.csv (quantity,year,row,col,value). Fields are split in place. */
+typedef struct expect_row {
+    char *f[6];
+    int nf;
+} expect_row;
+
+/* Calls fn for each data row of a small comma-separated file (no quoting). Returns
+ * the number of rows, or -1 if the file cannot be read. */
+static inline int for_each_row(const char *path, void (*fn)(const expect_row *, void *), void *ud)
+{
+    char *b = test_slurp(path, NULL);
+    if (!b)
+        return -1;
+    int rows = 0;
+    char *line = strchr(b, '\n');   /* skip the header */
+    while (line && *++line) {
+        char *next = strchr(line, '\n');
+        if (next)
+            *next = 0;
+        expect_row r;
+        memset(&r, 0, sizeof r);
+        char *p = line;
+        r.f[r.nf++] = p;
+        while (*p && r.nf < 6) {
+            if (*p == ',') {
+                *p = 0;
+                r.f[r.nf++] = p + 1;
+            }
+            p++;
+        }
+        fn(&r, ud);
+        rows++;
+        line = next;
+    }
+    free(b);
+    return rows;
+}
+
 #endif

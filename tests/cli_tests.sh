@@ -1,0 +1,96 @@
+#!/bin/sh
+# CLI tests: exit codes, messages and outputs of the wiot driver (zstd-style).
+# usage: sh tests/cli_tests.sh PATH/TO/wiot
+set -u
+W=${1:-./wiot}
+case $W in /*) ;; *) W="$(pwd)/$W" ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+# check NAME EXPECTED_EXIT PATTERN_FILE(stdout|stderr) PATTERN -- CMD...
+check() {
+    name=$1 want=$2 stream=$3 pat=$4
+    shift 5
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    if [ "$got" != "$want" ]; then
+        echo "FAIL $name: exit $got, expected $want"; sed 's/^/  | /' "$tmp/err" | head -5
+        fail=$((fail + 1)); return
+    fi
+    if [ -n "$pat" ] && ! grep -q -e "$pat" "$tmp/$stream"; then
+        echo "FAIL $name: $stream lacks '$pat'"; sed 's/^/  | /' "$tmp/$stream" | head -8
+        fail=$((fail + 1)); return
+    fi
+    pass=$((pass + 1))
+}
+# exact one-line stderr
+check_msg() {
+    name=$1 want=$2 msg=$3
+    shift 4
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    if [ "$got" != "$want" ] || [ "$(cat "$tmp/err")" != "$msg" ]; then
+        echo "FAIL $name: exit $got (want $want), stderr:"; sed 's/^/  | /' "$tmp/err"
+        echo "  expected: $msg"
+        fail=$((fail + 1)); return
+    fi
+    pass=$((pass + 1))
+}
+ok() { if "$@"; then pass=$((pass + 1)); else echo "FAIL: $*"; fail=$((fail + 1)); fi; }
+
+cd "$(dirname "$0")" || exit 1
+
+# help and usage
+check help 0 out "commands:" -- "$W" --help
+check noargs 2 err "usage: wiot COMMAND" -- "$W"
+check_msg unknown_cmd 2 "wiot: unknown command 'frobnicate' (see 'wiot --help')" -- "$W" frobnicate
+check_msg unknown_opt 2 "wiot info: unknown option '--bogus' (see 'wiot info --help')" -- "$W" info --bogus
+check_msg bad_threads 2 "wiot tariff: --threads takes an integer 1..4096, got '0' (see 'wiot tariff --help')" -- "$W" tariff --threads 0
+check_msg bad_pass 2 "wiot tariff: --passthrough takes a number in [0, 1], got '1.5' (see 'wiot tariff --help')" -- "$W" tariff --passthrough 1.5
+check_msg bad_method 2 "wiot tariff: --method takes exact, first-order or both, got 'magic' (see 'wiot tariff --help')" -- "$W" tariff --method magic
+check_msg wrong_opt 2 "wiot info: option '--ghosh' does not apply to this command (see 'wiot info --help')" -- "$W" info --ghosh
+check_msg missing_val 2 "wiot tariff: option '-n' needs a value (see 'wiot tariff --help')" -- "$W" tariff -n
+for c in info leontief multipliers tariff; do check "help_$c" 0 out "usage: wiot $c" -- "$W" $c --help; done
+check version 0 out "^wiot 0\." -- "$W" version
+
+# info on the embedded default and on files
+check info_default 0 out "41 countries x 35 sectors = 1435 country-sectors; 5 final-demand" -- "$W" info
+check info_year 0 out "^year         2011" -- "$W" info
+check info_zero 0 out "zero output  22 sectors" -- "$W" info
+check info_file 0 out "1 countries x 2 sectors" -- "$W" info -t ../data/examples/miller_blair_2009_t2_3.csv
+check info_1995 0 out "^year         1995" -- "$W" info -t ../data/wiod2013/wiot_1995.csv.gz
+check info_missing 1 err "^wiot: nonexistent.csv: " -- "$W" info -t nonexistent.csv
+
+# leontief and multipliers
+check leontief 0 out "residual ||(I - A)L - I||_max = " -- "$W" leontief --threads 2
+check leontief_mb 0 out "n = 2" -- "$W" leontief -t ../data/examples/miller_blair_2009_t2_3.csv -o "$tmp/L.csv"
+ok test "$(sed -n 2p "$tmp/L.csv")" = "AAA_s1,1.2541254125412541,0.33003300330033003"
+check ghosh 0 out "Ghosh inverse" -- "$W" leontief --ghosh -t ../data/examples/decompr_leather.csv
+check multipliers 0 out "Output multipliers" -- "$W" multipliers -o "$tmp/m.csv"
+ok test "$(wc -l < "$tmp/m.csv")" -eq 1436
+ok test "$(head -1 "$tmp/m.csv")" = "country,sector,output_multiplier,backward_linkage,forward_linkage,direct_backward,direct_forward"
+
+# tariff: default run, outputs, atomicity
+check tariff_default 0 out "Scenario us301_2020-02-14_list4A_at7.5+cn_ret_2020-02-14_round1_halved" -- "$W" tariff -o "$tmp/run"
+ok test "$(head -1 "$tmp/run/prices.csv")" = "scenario,country,sector,direct,cumulative,exact,extra_cost_musd"
+ok test "$(head -1 "$tmp/run/countries.csv")" = "scenario,country,role,consumer_price,final_price_all,extra_cost_musd,tariff_revenue_musd"
+ok test "$(wc -l < "$tmp/run/prices.csv")" -eq 1436
+ok test "$(wc -l < "$tmp/run/countries.csv")" -eq 42
+ok grep -q ",USA,imposer+target," "$tmp/run/countries.csv"
+ok grep -q ",TWN,third," "$tmp/run/countries.csv"
+check tariff_two 0 out "Scenario piie_us_on_chn_2018-09-24" -- "$W" tariff -n us301_2018-07-06_list1 -n piie_us_on_chn_2018-09-24 --method first-order -o "$tmp/two" --quiet
+ok test "$(wc -l < "$tmp/two/prices.csv")" -eq 2871
+ok test "$(cut -d, -f6 "$tmp/two/prices.csv" | sort -u | head -1)" = ""
+# a failing run leaves the earlier outputs untouched and writes nothing half-done
+cp "$tmp/run/prices.csv" "$tmp/before.csv"
+check tariff_unknown 1 err "^wiot: unknown scenario 'no_such_scenario'" -- "$W" tariff -n us301_2018-07-06_list1 -n no_such_scenario -o "$tmp/run"
+ok cmp -s "$tmp/before.csv" "$tmp/run/prices.csv"
+ok test -z "$(ls "$tmp/run" | grep tmp)"
+printf 'scenario,imposer,target,sector,rate\nmine,DEU,ARG;TUR,*,0.2\n' > "$tmp/mine.csv"
+check tariff_custom 0 out "Scenario mine" -- "$W" tariff -s "$tmp/mine.csv" -n mine -t ../data/examples/decompr_leather.csv --top 3
+check tariff_builtin_other 1 err "built-in scenarios use WIOD 2013 sector codes" -- "$W" tariff -t ../data/examples/decompr_leather.csv
+check tariff_pass 0 out "pass-through 0.50" -- "$W" tariff --passthrough 0.5 --threads 1
+
+echo "cli tests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

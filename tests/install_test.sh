@@ -1,0 +1,20 @@
+#!/bin/sh
+# Install into a staging root, then build and run a program against the installed
+# copy through pkg-config, linked shared and static.
+set -eu
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+make -s install DESTDIR="$root" PREFIX=/usr/local >/dev/null
+export PKG_CONFIG_PATH="$root/usr/local/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$root"
+cc -std=c11 -Wall -Wextra -Werror tests/install/example.c -o "$root/ex_shared" $(pkg-config --cflags --libs wiot)
+cc -std=c11 -Wall -Wextra -Werror tests/install/example.c -o "$root/ex_static" \
+   $(pkg-config --cflags wiot) "$root/usr/local/lib/libwiot.a" $(pkg-config --libs-only-l --static wiot | sed 's/-lwiot//') -fopenmp
+out=$(LD_LIBRARY_PATH="$root/usr/local/lib" "$root/ex_shared" data/examples/miller_blair_2009_t2_3.csv)
+echo "$out" | grep -q "L = \[1.254125 0.330033; 0.264026 1.122112\]" || { echo "install test: unexpected output: $out"; exit 1; }
+"$root/ex_static" data/examples/miller_blair_2009_t2_3.csv | grep -q "L = \[1.254125" || { echo "install test: static build failed"; exit 1; }
+readelf -d "$root/usr/local/lib/libwiot.so" | grep -q "SONAME.*libwiot.so.0" || { echo "install test: no soname"; exit 1; }
+"$root/usr/local/bin/wiot" version >/dev/null
+test -f "$root/usr/local/share/wiot/wiod2013/wiot_2011.csv.gz"
+make -s uninstall DESTDIR="$root" PREFIX=/usr/local
+test ! -e "$root/usr/local/lib/libwiot.a"
+echo "install test: 1 passed, 0 failed"
