@@ -231,7 +231,30 @@ static int wi_wood_setup(wiot_ctx *ctx, const wiot_lu *lu, const wiot_schedule *
                 (int)k, w->Y, (int)n, 0.0, w->Sk, (int)k);
     for (size_t r = 0; r < k; r++)
         w->Sk[r + r * k] += 1.0;
+    double anorm = 0;   /* 1-norm of the capacitance matrix, for its condition */
+    for (size_t c = 0; c < k; c++) {
+        double s = 0;
+        for (size_t r = 0; r < k; r++)
+            s += fabs(w->Sk[r + c * k]);
+        anorm = s > anorm ? s : anorm;
+    }
     lapack_int linfo = LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, lk, lk, w->Sk, lk, w->piv);
+    double rcond = 0;
+    if (linfo == 0) {
+        double *work = wi_dalloc(ctx, 4 * k);
+        lapack_int *iwork = work ? wi_calloc(ctx, k, sizeof *iwork) : NULL;
+        if (!iwork) {
+            wi_free(ctx, work);
+            wi_threads_end(&th);
+            wi_wood_free(ctx, w);
+            return WIOT_ENOMEM;
+        }
+        LAPACKE_dgecon_work(LAPACK_COL_MAJOR, '1', lk, w->Sk, lk, anorm, &rcond, work, iwork);
+        wi_free(ctx, work);
+        wi_free(ctx, iwork);
+        if (!(rcond > 2.220446049250313e-16))
+            linfo = lk;   /* numerically singular */
+    }
     wi_threads_end(&th);
     double fl = 2.0 * (double)k * (double)k * (double)n + 2.0 / 3.0 * (double)k * (double)k * (double)k;
     wi_account(ctx, fl, wi_now() - t0);
@@ -239,8 +262,8 @@ static int wi_wood_setup(wiot_ctx *ctx, const wiot_lu *lu, const wiot_schedule *
     if (linfo != 0) {
         wi_wood_free(ctx, w);
         return linfo > 0 ? wi_error(ctx, WIOT_ESINGULAR,
-                                    "the tariff-perturbed price system is singular (Woodbury "
-                                    "capacitance pivot %d is zero)", (int)linfo)
+                                    "the tariff-perturbed price system is singular to working "
+                                    "precision (Woodbury capacitance rcond %.2g)", rcond)
                          : wi_error(ctx, WIOT_ELAPACK, "dgetrf: argument %d invalid", (int)-linfo);
     }
     return WIOT_OK;
