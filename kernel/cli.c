@@ -44,7 +44,7 @@ static int usage_error(const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     fprintf(stderr, "wiot%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see 'wiot %s--help')\n", cmd ? cmd : "");
+    fprintf(stderr, " (see 'wiot %s%s--help')\n", cmd ? cmd : "", cmd ? " " : "");
     va_end(ap);
     return EXIT_USAGE;
 }
