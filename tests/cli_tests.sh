@@ -92,5 +92,8 @@ check tariff_custom 0 out "Scenario mine" -- "$W" tariff -s "$tmp/mine.csv" -n m
 check tariff_builtin_other 1 err "built-in scenarios use WIOD 2013 sector codes" -- "$W" tariff -t ../data/examples/decompr_leather.csv
 check tariff_pass 0 out "pass-through 0.50" -- "$W" tariff --passthrough 0.5 --threads 1
 
+# the shipped data match their recorded checksums
+ok sh -c 'cd ../data && sha256sum --quiet -c SHA256SUMS'
+
 echo "cli tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

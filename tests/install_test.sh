@@ -9,9 +9,12 @@ export PKG_CONFIG_PATH="$root/usr/local/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$
 cc -std=c11 -Wall -Wextra -Werror tests/install/example.c -o "$root/ex_shared" $(pkg-config --cflags --libs wiot)
 cc -std=c11 -Wall -Wextra -Werror tests/install/example.c -o "$root/ex_static" \
    $(pkg-config --cflags wiot) "$root/usr/local/lib/libwiot.a" $(pkg-config --libs-only-l --static wiot | sed 's/-lwiot//') -fopenmp
-out=$(LD_LIBRARY_PATH="$root/usr/local/lib" "$root/ex_shared" data/examples/miller_blair_2009_t2_3.csv)
-echo "$out" | grep -q "L = \[1.254125 0.330033; 0.264026 1.122112\]" || { echo "install test: unexpected output: $out"; exit 1; }
-"$root/ex_static" data/examples/miller_blair_2009_t2_3.csv | grep -q "L = \[1.254125" || { echo "install test: static build failed"; exit 1; }
+args="data/wiod2013/wiot_2011.csv.gz data/scenarios/wiod2013/us301_china_2018_2020.csv us301_2019-05-10_list3at25"
+out=$(LD_LIBRARY_PATH="$root/usr/local/lib" "$root/ex_shared" $args)
+echo "$out" | grep -q "^USA +0\.[0-9]* %$" || { echo "install test: unexpected output: $out"; exit 1; }
+test "$(echo "$out" | wc -l)" -eq 41 || { echo "install test: expected 41 countries"; exit 1; }
+out2=$("$root/ex_static" $args)
+test "$out" = "$out2" || { echo "install test: static and shared builds differ"; exit 1; }
 readelf -d "$root/usr/local/lib/libwiot.so" | grep -q "SONAME.*libwiot.so.0" || { echo "install test: no soname"; exit 1; }
 "$root/usr/local/bin/wiot" version >/dev/null
 test -f "$root/usr/local/share/wiot/wiod2013/wiot_2011.csv.gz"

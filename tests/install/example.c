@@ -1,17 +1,18 @@
-/* The README's example: Leontief inverse and a tariff scenario through the API. */
 #include <stdio.h>
 #include <wiot.h>
-
-int main(int argc, char **argv)
-{
-    wiot_ctx *ctx; wiot_table *t; wiot_lu *lu; double L[4];
-    if (wiot_ctx_new(&ctx) || wiot_table_load(ctx, argc > 1 ? argv[1] : "table.csv", &t)) {
-        fprintf(stderr, "error: %s\n", wiot_errmsg(ctx)); return 1;
-    }
-    wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, NULL);
-    if (wiot_table_n(t) == 2 && wiot_lu_inverse(ctx, lu, L, 2, NULL) == WIOT_OK)
-        printf("L = [%.6f %.6f; %.6f %.6f]\n", L[0], L[2], L[1], L[3]);
-    printf("wiot %s, header %d\n", wiot_version_string(), WIOT_VERSION_NUMBER);
+/* usage: example TABLE SCENARIO_FILE NAME -- consumer-price change per country */
+int main(int argc, char **argv) {
+    wiot_ctx *ctx; wiot_table *t; wiot_lu *lu; wiot_scenarios *sc; wiot_schedule *s; wiot_result *r;
+    if (argc < 4 || wiot_ctx_new(&ctx)) return 2;
+    if (wiot_table_load(ctx, argv[1], &t) || wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, NULL) ||
+        wiot_scenarios_new(ctx, t, &sc) || wiot_scenarios_load(ctx, sc, argv[2]) ||
+        wiot_scenarios_schedule(ctx, sc, argv[3], &s) || wiot_result_new(ctx, t, &r) ||
+        wiot_tariff(ctx, lu, s, 1.0, WIOT_BOTH, r))
+        return fprintf(stderr, "error: %s\n", wiot_errmsg(ctx)), 1;
+    const double *P = wiot_result_get(r, WIOT_R_FINAL_PRICE, NULL);   /* C x K, households k = 0 */
+    for (size_t c = 0; c < wiot_table_countries(t); c++)
+        printf("%s %+.4f %%\n", wiot_table_country(t, c), 100 * P[c * wiot_table_fd_categories(t)]);
+    wiot_result_free(r); wiot_schedule_free(s); wiot_scenarios_free(sc);
     wiot_lu_free(lu); wiot_table_free(t); wiot_ctx_free(ctx);
-    return wiot_version_number() == WIOT_VERSION_NUMBER ? 0 : 1;
+    return 0;
 }
