@@ -28,9 +28,10 @@ WIOT_CFLAGS := -MMD -MP -std=c11 -Wall -Wextra -Werror -fPIC -fvisibility=hidden
 WIOT_LIBS := -llapacke -lopenblas -lz -lm
 WIOT_LDFLAGS := -fopenmp
 
-LIB_SRC := $(filter-out kernel/cli.c,$(wildcard kernel/*.c))
+LIB_SRC := $(filter-out kernel/cli%.c,$(wildcard kernel/*.c))
+CLI_SRC := $(wildcard kernel/cli*.c)
 LIB_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(LIB_SRC))
-CLI_OBJ := $(BUILD)/cli.o $(BUILD)/cli_data.o
+CLI_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/cli_data.o
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_OBJ := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRC))
 
@@ -54,7 +55,7 @@ wiot: $(CLI)
 $(BUILD)/%.o: kernel/%.c include/wiot.h kernel/internal.h | $(BUILD)
 	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/cli.o: kernel/cli.c kernel/cli_data.h include/wiot.h | $(BUILD)
+$(BUILD)/cli%.o: kernel/cli%.c kernel/cli.h kernel/cli_data.h include/wiot.h | $(BUILD)
 	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) $(CFLAGS) -c $< -o $@
 
 # The default table and the built-in scenarios are embedded in the CLI (.incbin).

@@ -18,27 +18,26 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cli_data.h"
 
-#define EXIT_USAGE 2
-#define DEFAULT_SCENARIO "us301_2020-02-14_list4A_at7.5+cn_ret_2020-02-14_round1_halved"
 
 /* ------------------------------------------------------------------ basics */
-static double now(void)
+double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int fail(wiot_ctx *ctx, int rc)
+int fail(wiot_ctx *ctx, int rc)
 {
     const char *m = wiot_errmsg(ctx);
     fprintf(stderr, "wiot: %s\n", m && *m ? m : wiot_strerror(rc));
     return 1;
 }
 
-static int usage_error(const char *cmd, const char *fmt, ...)
+int usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -56,22 +55,8 @@ static void log_warning(void *ud, int level, const char *msg)
 }
 
 /* Options shared by every subcommand. */
-typedef struct opts {
-    const char *table;        /* -t: path, or NULL for the embedded default */
-    const char *out;          /* -o */
-    const char *scen[64];     /* -s */
-    int nscen;
-    const char *names[256];   /* -n */
-    int nnames;
-    int threads;              /* --threads, -1 = default */
-    int ghosh;
-    double rho;
-    int models;
-    int quiet;
-    int top;
-} opts;
 
-static int parse_int(const char *s, int lo, int hi, int *out)
+int parse_int(const char *s, int lo, int hi, int *out)
 {
     char *e;
     errno = 0;
@@ -82,10 +67,11 @@ static int parse_int(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
-enum { OPT_THREADS = 1000, OPT_GHOSH, OPT_PASS, OPT_METHOD, OPT_QUIET, OPT_TOP };
+enum { OPT_THREADS = 1000, OPT_GHOSH, OPT_PASS, OPT_METHOD, OPT_QUIET, OPT_TOP, OPT_SCALE, OPT_DRAWS,
+       OPT_SEED, OPT_SD, OPT_YEARS, OPT_FORMAT };
 
 /* returns 0, 1 (help printed) or EXIT_USAGE */
-static int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allowed,
+int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allowed,
                       const char *help)
 {
     static const struct option lo[] = {
@@ -94,6 +80,9 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o, const cha
         {"threads", required_argument, 0, OPT_THREADS}, {"ghosh", no_argument, 0, OPT_GHOSH},
         {"passthrough", required_argument, 0, OPT_PASS}, {"method", required_argument, 0, OPT_METHOD},
         {"quiet", no_argument, 0, OPT_QUIET},     {"top", required_argument, 0, OPT_TOP},
+        {"scale", required_argument, 0, OPT_SCALE}, {"draws", required_argument, 0, OPT_DRAWS},
+        {"seed", required_argument, 0, OPT_SEED}, {"sd", required_argument, 0, OPT_SD},
+        {"years", required_argument, 0, OPT_YEARS}, {"format", required_argument, 0, OPT_FORMAT},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->threads = -1;
@@ -116,6 +105,12 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o, const cha
         case OPT_METHOD: name = "method"; break;
         case OPT_QUIET: name = "quiet"; break;
         case OPT_TOP: name = "top"; break;
+        case OPT_SCALE: name = "scale"; break;
+        case OPT_DRAWS: name = "draws"; break;
+        case OPT_SEED: name = "seed"; break;
+        case OPT_SD: name = "sd"; break;
+        case OPT_YEARS: name = "years"; break;
+        case OPT_FORMAT: name = "format"; break;
         case 'h': fputs(help, stdout); return 1;
         case ':': return usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
         default: return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
@@ -164,6 +159,28 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o, const cha
             if (parse_int(optarg, 0, 100000, &o->top))
                 return usage_error(cmd, "--top takes an integer >= 0, got '%s'", optarg);
             break;
+        case OPT_SCALE: o->scale = optarg; break;
+        case OPT_DRAWS:
+            if (parse_int(optarg, 1, 100000000, &o->draws))
+                return usage_error(cmd, "--draws takes an integer >= 1, got '%s'", optarg);
+            break;
+        case OPT_SEED: {
+            char *e;
+            errno = 0;
+            o->seed = strtoul(optarg, &e, 10);
+            if (errno || e == optarg || *e || optarg[0] == '-')
+                return usage_error(cmd, "--seed takes a non-negative integer, got '%s'", optarg);
+            break;
+        }
+        case OPT_SD: {
+            char *e;
+            o->sd = strtod(optarg, &e);
+            if (e == optarg || *e || !(o->sd >= 0 && o->sd <= 10))
+                return usage_error(cmd, "--sd takes a number in [0, 10], got '%s'", optarg);
+            break;
+        }
+        case OPT_YEARS: o->years = optarg; break;
+        case OPT_FORMAT: o->format = optarg; break;
         }
     }
     if (optind < argc)
@@ -172,7 +189,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o, const cha
 }
 
 /* A context with the CLI's settings. */
-static int make_ctx(const opts *o, wiot_ctx **ctx)
+int make_ctx(const opts *o, wiot_ctx **ctx)
 {
     if (wiot_ctx_new(ctx) != WIOT_OK) {
         fprintf(stderr, "wiot: out of memory\n");
@@ -185,7 +202,7 @@ static int make_ctx(const opts *o, wiot_ctx **ctx)
 }
 
 /* -t: a path, or the embedded default (WIOD 2013, 2011). */
-static int load_table(wiot_ctx *ctx, const opts *o, wiot_table **t, double *secs)
+int load_table(wiot_ctx *ctx, const opts *o, wiot_table **t, double *secs)
 {
     double t0 = now();
     int rc;
@@ -202,7 +219,7 @@ static int load_table(wiot_ctx *ctx, const opts *o, wiot_table **t, double *secs
 
 /* Sector names from the embedded WIOD 2013 classification (NULL when the table uses
  * other codes). Parses "index,code,nace,name" with a possibly quoted name. */
-static const char *sector_name(const char *code, char *buf, size_t size)
+const char *sector_name(const char *code, char *buf, size_t size)
 {
     const char *p = wiot_emb_sectors_wiod2013, *end = wiot_emb_sectors_wiod2013_end;
     size_t cl = strlen(code);
@@ -232,7 +249,7 @@ static const char *sector_name(const char *code, char *buf, size_t size)
     return NULL;
 }
 
-static int is_wiod2013(const wiot_table *t)
+int is_wiod2013(const wiot_table *t)
 {
     if (wiot_table_sectors(t) != 35)
         return 0;
@@ -246,13 +263,8 @@ static int is_wiod2013(const wiot_table *t)
 }
 
 /* --------------------------------------------------------- atomic output */
-typedef struct outfile {
-    char path[4096];
-    char tmp[4200];
-    FILE *f;
-} outfile;
 
-static int out_open(outfile *of, const char *path)
+int out_open(outfile *of, const char *path)
 {
     memset(of, 0, sizeof *of);
     if (strlen(path) >= sizeof of->path) {
@@ -276,7 +288,7 @@ static int out_open(outfile *of, const char *path)
     return 0;
 }
 
-static void out_abort(outfile *of)
+void out_abort(outfile *of)
 {
     if (of->f) {
         fclose(of->f);
@@ -288,7 +300,7 @@ static void out_abort(outfile *of)
 }
 
 /* flush, fsync and close; 0 on success (the rename happens in out_commit) */
-static int out_close(outfile *of)
+int out_close(outfile *of)
 {
     int bad = ferror(of->f) || fflush(of->f) != 0 || fsync(fileno(of->f)) != 0;
     int err = errno;
@@ -306,7 +318,7 @@ static int out_close(outfile *of)
     return 0;
 }
 
-static int out_commit(outfile *of)
+int out_commit(outfile *of)
 {
     if (rename(of->tmp, of->path) != 0) {
         fprintf(stderr, "wiot: %s: cannot rename into place: %s\n", of->path, strerror(errno));
@@ -318,7 +330,7 @@ static int out_commit(outfile *of)
 }
 
 /* One file written atomically by a callback. */
-static int write_atomic(const char *path, int (*fn)(FILE *, void *), void *ud)
+int write_atomic(const char *path, int (*fn)(FILE *, void *), void *ud)
 {
     outfile of;
     if (out_open(&of, path))
@@ -511,7 +523,7 @@ static int by_key_desc(const void *a, const void *b)
     double x = g_sort_key[*(const size_t *)a], y = g_sort_key[*(const size_t *)b];
     return x < y ? 1 : x > y ? -1 : (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
 }
-static void sort_desc(size_t *idx, size_t n, const double *key)
+void sort_desc(size_t *idx, size_t n, const double *key)
 {
     for (size_t i = 0; i < n; i++)
         idx[i] = i;
@@ -643,7 +655,7 @@ static int write_prices(FILE *f, void *ud)
     return ferror(f) ? 1 : 0;
 }
 
-static const char *role_name(int role)
+const char *role_name(int role)
 {
     switch (role) {
     case WIOT_ROLE_IMPOSER: return "imposer";

@@ -1,0 +1,63 @@
+/* cli.h -- shared pieces of the wiot command-line driver (kernel/cli*.c). The
+ * driver is a client of the public API only. */
+#ifndef WIOT_CLI_H
+#define WIOT_CLI_H
+
+#include <stdio.h>
+#include "wiot.h"
+
+#define EXIT_USAGE 2
+#define DEFAULT_SCENARIO "us301_2020-02-14_list4A_at7.5+cn_ret_2020-02-14_round1_halved"
+
+typedef struct opts {
+    const char *table;        /* -t: path, or NULL for the embedded default */
+    const char *out;          /* -o */
+    const char *scen[64];     /* -s */
+    int nscen;
+    const char *names[256];   /* -n */
+    int nnames;
+    int threads;              /* --threads, -1 = default */
+    int ghosh;
+    double rho;
+    int models;
+    int quiet;
+    int top;
+    /* batches (wiot sweep, --years) */
+    const char *scale;        /* --scale FROM:TO:STEPS */
+    int draws;                /* --draws N (Monte Carlo) */
+    unsigned long seed;       /* --seed S */
+    double sd;                /* --sd X */
+    const char *years;        /* --years 1995:2011 or a comma list */
+    const char *format;       /* --format */
+} opts;
+
+typedef struct outfile {
+    char path[4096];
+    char tmp[4200];
+    FILE *f;
+} outfile;
+
+double now(void);
+/* print "wiot: <message>" for a failed library call; returns 1 */
+int fail(wiot_ctx *ctx, int rc);
+/* print "wiot CMD: <message> (see 'wiot CMD --help')"; returns EXIT_USAGE */
+int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int parse_int(const char *s, int lo, int hi, int *out);
+/* Parse argv into o; `allowed` lists the long option names this command accepts as
+ * ",t,o,threads,". Returns 0, 1 (help printed) or EXIT_USAGE. */
+int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allowed, const char *help);
+int make_ctx(const opts *o, wiot_ctx **ctx);
+/* -t path, or the embedded default table; prints the error and returns 1 on failure */
+int load_table(wiot_ctx *ctx, const opts *o, wiot_table **t, double *secs);
+const char *sector_name(const char *code, char *buf, size_t size);
+int is_wiod2013(const wiot_table *t);
+/* atomic files: a temporary beside the target, renamed into place on commit */
+int out_open(outfile *of, const char *path);
+void out_abort(outfile *of);
+int out_close(outfile *of);
+int out_commit(outfile *of);
+int write_atomic(const char *path, int (*fn)(FILE *, void *), void *ud);
+void sort_desc(size_t *idx, size_t n, const double *key);
+const char *role_name(int role);
+
+#endif
