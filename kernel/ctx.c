@@ -239,6 +239,15 @@ int wiot_ctx_set_log(wiot_ctx *ctx, wiot_log_fn fn, void *ud)
     return WIOT_OK;
 }
 
+int wiot_ctx_set_progress(wiot_ctx *ctx, wiot_progress_fn fn, void *ud)
+{
+    if (!ctx)
+        return WIOT_EINVAL;
+    ctx->progress = fn;
+    ctx->progress_ud = ud;
+    return WIOT_OK;
+}
+
 const char *wiot_errmsg(const wiot_ctx *ctx) { return ctx ? ctx->msg : ""; }
 
 int wiot_ctx_stats(const wiot_ctx *ctx, wiot_stats *out)

@@ -21,6 +21,8 @@ struct wiot_ctx {
     int hugepages;
     wiot_log_fn log;
     void *log_ud;
+    wiot_progress_fn progress;
+    void *progress_ud;
     char msg[WI_MSG_MAX];
     wiot_stats stats;
 };
