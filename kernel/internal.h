@@ -93,6 +93,15 @@ void wi_account(wiot_ctx *ctx, double flops, double seconds);
 /* Solve with the LU without clearing the context message or checking arguments. */
 int wi_lu_solve(wiot_ctx *ctx, const wiot_lu *lu, int trans, size_t nrhs, double *B, size_t ldb);
 
+/* ---- tariff internals (tariff.c) */
+#define WI_RATE(sch, d, c, s) ((sch)->rate[((d) * (sch)->C + (c)) * (sch)->S + (s)])
+/* countries with a non-zero rate as importer; their indices into list (may be NULL) */
+size_t wi_imposers(const wiot_schedule *s, size_t *list);
+/* out[j] = rho sum_i A[i,j] T[i,j] p[i] (p == NULL: p = 1), 0 outside imposing
+ * countries; nt threads (1 inside a parallel region). */
+void wi_Et_apply(int nt, const wiot_table *t, const wiot_schedule *s, const size_t *imp,
+                 size_t nimp, double rho, const double *p, double *out);
+
 /* ---- table internals (table.c) */
 /* Code lookups used by the scenario parser and the tariff kernels. */
 size_t wi_table_find(char *const *codes, size_t count, const char *code);

@@ -27,7 +27,7 @@ static int wi_check_rho(wiot_ctx *ctx, double rho)
 }
 
 /* Countries imposing a non-zero rate; returns their count. */
-static size_t wi_imposers(const wiot_schedule *s, size_t *list)
+size_t wi_imposers(const wiot_schedule *s, size_t *list)
 {
     size_t m = 0;
     const size_t CS = s->C * s->S;
@@ -46,13 +46,12 @@ static size_t wi_imposers(const wiot_schedule *s, size_t *list)
 
 /* out[j] = rho * sum_i A[i,j] T[i,j] p[i] for every buyer j (0 outside imposing
  * countries): (rho E^T p). With p == NULL, p = 1 (the direct cost d). */
-static void wi_Et_apply(const wiot_ctx *ctx, const wiot_table *t, const wiot_schedule *s,
-                        const size_t *imp, size_t nimp, double rho, const double *p, double *out)
+void wi_Et_apply(int nt, const wiot_table *t, const wiot_schedule *s, const size_t *imp,
+                 size_t nimp, double rho, const double *p, double *out)
 {
     const size_t n = t->n, S = t->S, C = t->C;
     memset(out, 0, n * sizeof *out);
     const size_t cols = nimp * S;
-    int nt = wi_nthreads(ctx);
 #pragma omp parallel for num_threads(nt) schedule(static) if (cols * n >= 1u << 18)
     for (size_t r = 0; r < cols; r++) {
         const size_t d = imp[r / S], j = d * S + r % S;
@@ -95,7 +94,7 @@ int wiot_tariff_direct(wiot_ctx *ctx, const wiot_table *t, const wiot_schedule *
     if (!imp)
         return WIOT_ENOMEM;
     size_t m = wi_imposers(s, imp);
-    wi_Et_apply(ctx, t, s, imp, m, rho, NULL, d);
+    wi_Et_apply(wi_nthreads(ctx), t, s, imp, m, rho, NULL, d);
     wi_free(ctx, imp);
     return WIOT_OK;
 }
@@ -135,7 +134,7 @@ static double wi_exact_residual(const wiot_ctx *ctx, const wiot_table *t, const 
     wi_threads_end(&th);
     for (size_t j = 0; j < n; j++)
         r[j] = t->x[j] > 0 ? r[j] / t->x[j] : 0.0;
-    wi_Et_apply(ctx, t, s, imp, nimp, rho, p, tmp);
+    wi_Et_apply(wi_nthreads(ctx), t, s, imp, nimp, rho, p, tmp);
     double worst = 0.0;
     for (size_t j = 0; j < n; j++) {
         r[j] = d[j] - (p[j] - r[j] - tmp[j]);
@@ -351,7 +350,7 @@ static int wi_exact_iteration(wiot_ctx *ctx, const wiot_lu *lu, const wiot_sched
     double delta = INFINITY, last = INFINITY;
     while (!rc && it < WI_MAX_ITER) {
         memcpy(prev, dp, n * sizeof *dp);
-        wi_Et_apply(ctx, t, s, imp, nimp, rho, dp, e);
+        wi_Et_apply(wi_nthreads(ctx), t, s, imp, nimp, rho, dp, e);
         for (size_t i = 0; i < n; i++)
             dp[i] = d[i] + e[i];
         rc = wi_lu_solve(ctx, lu, WIOT_TRANS, 1, dp, n);
