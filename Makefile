@@ -56,7 +56,7 @@ $(BUILD)/%.o: kernel/%.c include/wiot.h kernel/internal.h | $(BUILD)
 	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/cli%.o: kernel/cli%.c kernel/cli.h kernel/cli_data.h include/wiot.h | $(BUILD)
-	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) -DWIOT_DATADIR='"$(DATADIR)"' $(CFLAGS) -c $< -o $@
 
 # The default table and the built-in scenarios are embedded in the CLI (.incbin).
 EMBEDDED := data/wiod2013/wiot_2011.csv.gz data/wiod2013/sectors.csv data/wiod2013/countries.csv \

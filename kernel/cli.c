@@ -89,6 +89,8 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
     o->rho = 1.0;
     o->models = WIOT_BOTH;
     o->top = 10;
+    o->sd = 0.25;
+    o->seed = 1;
     optind = 1;
     opterr = 0;
     int c;
@@ -593,6 +595,38 @@ done:
     return rc;
 }
 
+/* The -s files, or the built-in scenarios when there is none. Prints the error and
+ * returns 1 on failure. */
+int load_scenarios(wiot_ctx *ctx, const opts *o, const wiot_table *t, wiot_scenarios **out)
+{
+    wiot_scenarios *sc = NULL;
+    int rc = wiot_scenarios_new(ctx, t, &sc);
+    if (rc)
+        return fail(ctx, rc);
+    if (o->nscen == 0) {
+        if (!is_wiod2013(t)) {
+            fprintf(stderr, "wiot: the built-in scenarios use WIOD 2013 sector codes (c1..c35), "
+                            "which %s does not; give a scenario file with -s\n", wiot_table_name(t));
+            wiot_scenarios_free(sc);
+            return 1;
+        }
+        for (size_t q = 0; q < sizeof emb_scenarios / sizeof *emb_scenarios; q++) {
+            const struct emb_file *e = &emb_scenarios[q];
+            if ((rc = wiot_scenarios_load_buffer(ctx, sc, e->start, (size_t)(e->end - e->start), e->name))) {
+                wiot_scenarios_free(sc);
+                return fail(ctx, rc);
+            }
+        }
+    }
+    for (int q = 0; q < o->nscen; q++)
+        if ((rc = wiot_scenarios_load(ctx, sc, o->scen[q]))) {
+            wiot_scenarios_free(sc);
+            return fail(ctx, rc);
+        }
+    *out = sc;
+    return 0;
+}
+
 /* ------------------------------------------------------------------ tariff */
 static const char *TARIFF_HELP =
     "usage: wiot tariff [-t TABLE] [-s SCENARIO_FILE]... [-n NAME]... [--passthrough R]\n"
@@ -608,19 +642,24 @@ static const char *TARIFF_HELP =
     "  --passthrough R   share of tariffs passed on at every stage, 0..1 (default 1)\n"
     "  --method M   exact, first-order or both (default both)\n"
     "  -o OUTDIR    write OUTDIR/prices.csv and OUTDIR/countries.csv (atomically)\n"
-    "  --top K      rows in the summary's rankings (default 10)\n";
+    "  --top K      rows in the summary's rankings (default 10)\n"
+    "  --years Y    run on several tables: FROM:TO or a comma list of WIOD 2013 years\n"
+    "               (1995..2011, from the data folder) or of table files; the CSV files\n"
+    "               then start with a year column\n";
 
 typedef struct run {
     const char *name;
+    const wiot_table *t;
+    int year;
     wiot_result *r;
     double *fo_final;          /* first-order consumer prices C*K (when both) */
     unsigned char *fo_def;
 } run;
 
 typedef struct tariff_out {
-    const wiot_table *t;
     run *runs;
     int nruns;
+    int with_year;   /* --years: a leading year column */
 } tariff_out;
 
 static void put_num(FILE *f, const double *a, size_t i)
@@ -634,17 +673,19 @@ static void put_num(FILE *f, const double *a, size_t i)
 static int write_prices(FILE *f, void *ud)
 {
     const tariff_out *to = ud;
-    const size_t n = wiot_table_n(to->t), S = wiot_table_sectors(to->t);
-    fputs("scenario,country,sector,direct,cumulative,exact,extra_cost_musd\n", f);
+    fprintf(f, "%sscenario,country,sector,direct,cumulative,exact,extra_cost_musd\n", to->with_year ? "year," : "");
     for (int q = 0; q < to->nruns; q++) {
+        const wiot_table *t = to->runs[q].t;
+        const size_t n = wiot_table_n(t), S = wiot_table_sectors(t);
         const wiot_result *r = to->runs[q].r;
         const double *d = wiot_result_get(r, WIOT_R_DIRECT, NULL);
         const double *c = wiot_result_get(r, WIOT_R_CUMULATIVE, NULL);
         const double *e = wiot_result_get(r, WIOT_R_EXACT, NULL);
         const double *x = wiot_result_get(r, WIOT_R_EXTRA_COST, NULL);
         for (size_t i = 0; i < n; i++) {
-            fprintf(f, "%s,%s,%s", to->runs[q].name, wiot_table_country(to->t, i / S),
-                    wiot_table_sector(to->t, i % S));
+            if (to->with_year)
+                fprintf(f, "%d,", to->runs[q].year);
+            fprintf(f, "%s,%s,%s", to->runs[q].name, wiot_table_country(t, i / S), wiot_table_sector(t, i % S));
             put_num(f, d, i);
             put_num(f, c, i);
             put_num(f, e, i);
@@ -668,9 +709,11 @@ const char *role_name(int role)
 static int write_countries(FILE *f, void *ud)
 {
     const tariff_out *to = ud;
-    const size_t C = wiot_table_countries(to->t), K = wiot_table_fd_categories(to->t);
-    fputs("scenario,country,role,consumer_price,final_price_all,extra_cost_musd,tariff_revenue_musd\n", f);
+    fprintf(f, "%sscenario,country,role,consumer_price,final_price_all,extra_cost_musd,tariff_revenue_musd\n",
+            to->with_year ? "year," : "");
     for (int q = 0; q < to->nruns; q++) {
+        const wiot_table *t = to->runs[q].t;
+        const size_t C = wiot_table_countries(t), K = wiot_table_fd_categories(t);
         const wiot_result *r = to->runs[q].r;
         const double *fp = wiot_result_get(r, WIOT_R_FINAL_PRICE, NULL);
         const double *fd = wiot_result_get(r, WIOT_R_FINAL_DEFINED, NULL);
@@ -680,7 +723,9 @@ static int write_countries(FILE *f, void *ud)
         const double *rv = wiot_result_get(r, WIOT_R_REVENUE, NULL);
         const double *ro = wiot_result_get(r, WIOT_R_ROLE, NULL);
         for (size_t d = 0; d < C; d++) {
-            fprintf(f, "%s,%s,%s,", to->runs[q].name, wiot_table_country(to->t, d), role_name((int)ro[d]));
+            if (to->with_year)
+                fprintf(f, "%d,", to->runs[q].year);
+            fprintf(f, "%s,%s,%s,", to->runs[q].name, wiot_table_country(t, d), role_name((int)ro[d]));
             if (K > 0 && fd[d * K])
                 fprintf(f, "%.10g", fp[d * K]);
             fputc(',', f);
@@ -812,95 +857,201 @@ static void print_summary(const wiot_table *t, const run *rn, int top, const opt
     free(shown);
 }
 
+/* The data directory: $WIOT_DATA, then data/ beside the executable (the build
+ * tree), ../share/wiot beside it (an installed copy), then the configured DATADIR. */
+int data_path(const char *rel, char *buf, size_t size)
+{
+    char exe[4096];
+    const char *env = getenv("WIOT_DATA");
+    if (env && *env) {
+        snprintf(buf, size, "%s/%s", env, rel);
+        if (access(buf, R_OK) == 0)
+            return 0;
+    }
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            const char *tries[] = {"%s/data/%s", "%s/../data/%s", "%s/../share/wiot/%s"};
+            for (size_t q = 0; q < 3; q++) {
+                snprintf(buf, size, tries[q], exe, rel);
+                if (access(buf, R_OK) == 0)
+                    return 0;
+            }
+        }
+    }
+#ifdef WIOT_DATADIR
+    snprintf(buf, size, "%s/%s", WIOT_DATADIR, rel);
+    if (access(buf, R_OK) == 0)
+        return 0;
+#endif
+    return -1;
+}
+
+/* --years A:B | Y1,Y2,... | FILE1,FILE2,...: table paths into paths[], years[] */
+static int parse_years(const char *spec, char paths[][4096], int *years, int max, int *count)
+{
+    int n = 0;
+    char *e;
+    long a = strtol(spec, &e, 10);
+    if (e != spec && *e == ':') {
+        long z = strtol(e + 1, &e, 10);
+        if (*e || z < a || z - a + 1 > max)
+            return usage_error("tariff", "--years takes FROM:TO, a comma list of years or of table files, got '%s'", spec);
+        for (long y = a; y <= z; y++)
+            years[n++] = (int)y;
+    } else {
+        const char *p = spec;
+        while (*p) {
+            const char *q = strchr(p, ',');
+            size_t len = q ? (size_t)(q - p) : strlen(p);
+            if (len == 0 || len >= 4096 || n == max)
+                return usage_error("tariff", "--years: bad list '%s'", spec);
+            char item[4096];
+            memcpy(item, p, len);
+            item[len] = 0;
+            long y = strtol(item, &e, 10);
+            if (e != item && !*e) {
+                years[n++] = (int)y;
+            } else {
+                years[n] = 0;
+                strcpy(paths[n++], item);
+            }
+            p = q ? q + 1 : p + len;
+        }
+    }
+    for (int q = 0; q < n; q++) {
+        if (years[q] == 0)
+            continue;
+        char rel[64];
+        snprintf(rel, sizeof rel, "wiod2013/wiot_%d.csv.gz", years[q]);
+        if (data_path(rel, paths[q], 4096)) {
+            fprintf(stderr, "wiot: no WIOD 2013 table for %d (looked for %s in $WIOT_DATA, the data/ folder "
+                            "beside wiot and the installed share/wiot; the release covers 1995-2011)\n",
+                    years[q], rel);
+            return 1;
+        }
+    }
+    *count = n;
+    return 0;
+}
+
+static void print_years_summary(const run *runs, int nruns)
+{
+    printf("\n  %-6s %-32.32s %10s %10s %14s %12s\n", "year", "scenario", "USA cons.", "CHN cons.",
+           "third cost $m", "revenue $m");
+    for (int q = 0; q < nruns; q++) {
+        const wiot_table *t = runs[q].t;
+        const size_t K = wiot_table_fd_categories(t);
+        const double *fp = wiot_result_get(runs[q].r, WIOT_R_FINAL_PRICE, NULL);
+        const wiot_result_summary *sm = wiot_result_summary_get(runs[q].r);
+        size_t us = wiot_table_find_country(t, "USA"), cn = wiot_table_find_country(t, "CHN");
+        char a[32] = "-", b[32] = "-";
+        if (us != (size_t)-1 && K)
+            snprintf(a, sizeof a, "%.4f%%", 100 * fp[us * K]);
+        if (cn != (size_t)-1 && K)
+            snprintf(b, sizeof b, "%.4f%%", 100 * fp[cn * K]);
+        printf("  %-6d %-32.32s %10s %10s %14.1f %12.1f\n", runs[q].year, runs[q].name, a, b, sm->third_extra_cost,
+               sm->total_revenue);
+    }
+}
+
 static int cmd_tariff(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("tariff", argc, argv, &o, ",t,s,n,o,threads,passthrough,method,top,quiet,",
+    int rc = parse_opts("tariff", argc, argv, &o, ",t,s,n,o,threads,passthrough,method,top,quiet,years,",
                         TARIFF_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
+    if (o.years && o.table)
+        return usage_error("tariff", "give either -t or --years");
     double t_start = now();
-    wiot_ctx *ctx;
-    wiot_table *t = NULL;
-    wiot_scenarios *sc = NULL;
-    wiot_lu *lu = NULL;
-    run runs[256];
-    int nruns = 0;
-    double lsecs = 0, fsecs = 0, ssecs = 0;
-    memset(runs, 0, sizeof runs);
-    if ((rc = make_ctx(&o, &ctx)) || (rc = load_table(ctx, &o, &t, &lsecs)))
-        goto done;
-    if ((rc = wiot_scenarios_new(ctx, t, &sc))) {
-        rc = fail(ctx, rc);
-        goto done;
-    }
-    if (o.nscen == 0) {
-        if (!is_wiod2013(t)) {
-            fprintf(stderr, "wiot: the built-in scenarios use WIOD 2013 sector codes (c1..c35), "
-                            "which %s does not; give a scenario file with -s\n", wiot_table_name(t));
-            rc = 1;
-            goto done;
-        }
-        for (size_t q = 0; q < sizeof emb_scenarios / sizeof *emb_scenarios; q++) {
-            const struct emb_file *e = &emb_scenarios[q];
-            if ((rc = wiot_scenarios_load_buffer(ctx, sc, e->start, (size_t)(e->end - e->start), e->name))) {
-                rc = fail(ctx, rc);
-                goto done;
-            }
-        }
-    }
-    for (int q = 0; q < o.nscen; q++)
-        if ((rc = wiot_scenarios_load(ctx, sc, o.scen[q]))) {
-            rc = fail(ctx, rc);
-            goto done;
-        }
+    enum { MAXT = 64 };
+    static char paths[MAXT][4096];
+    int years[MAXT], ntab = 1;
+    if (o.years && (rc = parse_years(o.years, paths, years, MAXT, &ntab)))
+        return rc;
     if (o.nnames == 0)
         o.names[o.nnames++] = DEFAULT_SCENARIO;
-
-    double t0 = now();
+    wiot_ctx *ctx;
+    wiot_table *tabs[MAXT];
+    run *runs = calloc((size_t)ntab * (size_t)o.nnames, sizeof *runs);
+    int nruns = 0;
+    double lsecs = 0, fsecs = 0, ssecs = 0, ls;
     wiot_info fi;
-    if ((rc = wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, &fi))) {
-        rc = fail(ctx, rc);
-        goto done;
+    memset(tabs, 0, sizeof tabs);
+    memset(&fi, 0, sizeof fi);
+    if (!runs) {
+        fprintf(stderr, "wiot: out of memory\n");
+        return 1;
     }
-    fsecs = now() - t0;
-    const size_t C = wiot_table_countries(t), K = wiot_table_fd_categories(t);
-    t0 = now();
-    for (int q = 0; q < o.nnames; q++) {
-        run *rn = &runs[nruns++];
-        rn->name = o.names[q];
-        wiot_schedule *s = NULL;
-        if ((rc = wiot_scenarios_schedule(ctx, sc, rn->name, &s)) || (rc = wiot_result_new(ctx, t, &rn->r)) ||
-            (rc = wiot_tariff(ctx, lu, s, o.rho, o.models, rn->r))) {
-            wiot_schedule_free(s);
+    if ((rc = make_ctx(&o, &ctx)))
+        goto done;
+    for (int y = 0; y < ntab; y++) {
+        opts oy = o;
+        if (o.years)
+            oy.table = paths[y];
+        wiot_table *t = NULL;
+        wiot_scenarios *sc = NULL;
+        wiot_lu *lu = NULL;
+        if ((rc = load_table(ctx, &oy, &t, &ls)))
+            goto done;
+        tabs[y] = t;
+        lsecs += ls;
+        if ((rc = load_scenarios(ctx, &oy, t, &sc)))
+            goto done;
+        double t0 = now();
+        if ((rc = wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, &fi))) {
+            wiot_scenarios_free(sc);
             rc = fail(ctx, rc);
             goto done;
         }
-        if (o.models == WIOT_BOTH) {
-            rn->fo_final = malloc((C * K + 1) * sizeof *rn->fo_final);
-            rn->fo_def = malloc(C * K + 1);
-            if (!rn->fo_final || !rn->fo_def) {
-                wiot_schedule_free(s);
-                fprintf(stderr, "wiot: out of memory\n");
-                rc = 1;
-                goto done;
-            }
-            if ((rc = wiot_final_prices(ctx, t, s, o.rho, wiot_result_get(rn->r, WIOT_R_CUMULATIVE, NULL),
-                                        rn->fo_final, rn->fo_def, NULL, NULL))) {
-                wiot_schedule_free(s);
+        fsecs += now() - t0;
+        const size_t C = wiot_table_countries(t), K = wiot_table_fd_categories(t);
+        t0 = now();
+        for (int q = 0; q < o.nnames && !rc; q++) {
+            run *rn = &runs[nruns++];
+            rn->name = o.names[q];
+            rn->t = t;
+            rn->year = o.years ? (years[y] ? years[y] : wiot_table_year(t)) : wiot_table_year(t);
+            wiot_schedule *s = NULL;
+            if ((rc = wiot_scenarios_schedule(ctx, sc, rn->name, &s)) || (rc = wiot_result_new(ctx, t, &rn->r)) ||
+                (rc = wiot_tariff(ctx, lu, s, o.rho, o.models, rn->r))) {
                 rc = fail(ctx, rc);
-                goto done;
+            } else if (o.models == WIOT_BOTH) {
+                rn->fo_final = malloc((C * K + 1) * sizeof *rn->fo_final);
+                rn->fo_def = malloc(C * K + 1);
+                if (!rn->fo_final || !rn->fo_def) {
+                    fprintf(stderr, "wiot: out of memory\n");
+                    rc = 1;
+                } else if ((rc = wiot_final_prices(ctx, t, s, o.rho, wiot_result_get(rn->r, WIOT_R_CUMULATIVE, NULL),
+                                                   rn->fo_final, rn->fo_def, NULL, NULL))) {
+                    rc = fail(ctx, rc);
+                }
             }
+            wiot_schedule_free(s);
         }
-        wiot_schedule_free(s);
+        ssecs += now() - t0;
+        wiot_lu_free(lu);
+        wiot_scenarios_free(sc);
+        if (rc)
+            goto done;
     }
-    ssecs = now() - t0;
 
     if (!o.quiet) {
-        printf("wiot tariff on %s: %zu countries x %zu sectors%s\n", wiot_table_name(t), C,
-               wiot_table_sectors(t), o.table ? "" : " (embedded WIOD 2013 world table)");
-        for (int q = 0; q < nruns; q++)
-            print_summary(t, &runs[q], o.top, &o);
+        const wiot_table *t = tabs[0];
+        if (o.years) {
+            printf("wiot tariff over %d tables (%zu countries x %zu sectors)\n", ntab, wiot_table_countries(t),
+                   wiot_table_sectors(t));
+            print_years_summary(runs, nruns);
+        } else {
+            printf("wiot tariff on %s: %zu countries x %zu sectors%s\n", wiot_table_name(t), wiot_table_countries(t),
+                   wiot_table_sectors(t), o.table ? "" : " (embedded WIOD 2013 world table)");
+            for (int q = 0; q < nruns; q++)
+                print_summary(t, &runs[q], o.top, &o);
+        }
     }
     if (o.out) {
         if (mkdir(o.out, 0777) != 0 && errno != EEXIST) {
@@ -911,7 +1062,7 @@ static int cmd_tariff(int argc, char **argv)
         char p1[4096], p2[4096];
         snprintf(p1, sizeof p1, "%s/prices.csv", o.out);
         snprintf(p2, sizeof p2, "%s/countries.csv", o.out);
-        tariff_out to = {t, runs, nruns};
+        tariff_out to = {runs, nruns, o.years != NULL};
         outfile f1, f2;
         /* both files are complete on disk before either is renamed into place */
         if (out_open(&f1, p1)) {
@@ -950,7 +1101,7 @@ static int cmd_tariff(int argc, char **argv)
     if (!o.quiet)
         printf("\nTiming: load %.3f s, factorization %.3f s (%.1f GFLOP/s), %d scenario%s %.4f s, "
                "total %.3f s; threads %d, BLAS core %s\n",
-               lsecs, fsecs, fsecs > 0 ? fi.flops / fsecs * 1e-9 : 0.0, nruns, nruns == 1 ? "" : "s",
+               lsecs, fsecs, fsecs > 0 ? fi.flops * ntab / fsecs * 1e-9 : 0.0, nruns, nruns == 1 ? "" : "s",
                ssecs, now() - t_start, o.threads > 0 ? o.threads : omp_get_max_threads(),
                openblas_get_corename());
 done:
@@ -959,9 +1110,9 @@ done:
         free(runs[q].fo_final);
         free(runs[q].fo_def);
     }
-    wiot_lu_free(lu);
-    wiot_scenarios_free(sc);
-    wiot_table_free(t);
+    free(runs);
+    for (int y = 0; y < ntab; y++)
+        wiot_table_free(tabs[y]);
     wiot_ctx_free(ctx);
     return rc;
 }
@@ -977,6 +1128,7 @@ static const char *MAIN_HELP =
     "  leontief      Leontief (or Ghosh) inverse with residual, flops and GFLOP/s\n"
     "  multipliers   output multipliers and linkages as CSV\n"
     "  tariff        tariff scenarios: prices, consumer prices, costs and revenue\n"
+    "  sweep         one scenario at many scales or Monte Carlo draws (batched)\n"
     "  version       library version\n";
 
 int main(int argc, char **argv)
@@ -1002,6 +1154,8 @@ int main(int argc, char **argv)
         return cmd_multipliers(argc - 1, argv + 1);
     if (!strcmp(cmd, "tariff"))
         return cmd_tariff(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return cmd_sweep(argc - 1, argv + 1);
     fprintf(stderr, "wiot: unknown command '%s' (see 'wiot --help')\n", cmd);
     return EXIT_USAGE;
 }

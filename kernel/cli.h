@@ -58,6 +58,12 @@ int out_close(outfile *of);
 int out_commit(outfile *of);
 int write_atomic(const char *path, int (*fn)(FILE *, void *), void *ud);
 void sort_desc(size_t *idx, size_t n, const double *key);
+/* a file under the data directory ($WIOT_DATA, data/ beside the executable,
+ * ../share/wiot, DATADIR); 0 if found */
+int data_path(const char *rel, char *buf, size_t size);
+int load_scenarios(wiot_ctx *ctx, const opts *o, const wiot_table *t, wiot_scenarios **out);
+/* subcommands in their own files */
+int cmd_sweep(int argc, char **argv);
 const char *role_name(int role);
 
 #endif

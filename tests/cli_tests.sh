@@ -92,6 +92,35 @@ check tariff_custom 0 out "Scenario mine" -- "$W" tariff -s "$tmp/mine.csv" -n m
 check tariff_builtin_other 1 err "built-in scenarios use WIOD 2013 sector codes" -- "$W" tariff -t ../data/examples/decompr_leather.csv
 check tariff_pass 0 out "pass-through 0.50" -- "$W" tariff --passthrough 0.5 --threads 1
 
+# sweeps and Monte Carlo (batched)
+S301=us301_2020-02-14_list4A_at7.5+cn_ret_2020-02-14_round1_halved
+check sweep 0 out "scenarios/s" -- "$W" sweep -n $S301 --scale 0:2:5 -o "$tmp/sweep.csv"
+ok test "$(head -1 "$tmp/sweep.csv")" = "scenario,scale,country,role,consumer_price,final_price_all,extra_cost_musd,tariff_revenue_musd"
+ok test "$(wc -l < "$tmp/sweep.csv")" -eq 206
+ok test "$(grep -c "^$S301,0,.*,third,0,0,0,0$" "$tmp/sweep.csv")" -eq 41
+# the scale-1 row equals wiot tariff's countries.csv (same columns after the scale)
+grep "^$S301,1," "$tmp/sweep.csv" | cut -d, -f3- > "$tmp/s1"
+cut -d, -f2- "$tmp/run/countries.csv" | tail -n +2 > "$tmp/t1"
+ok cmp -s "$tmp/s1" "$tmp/t1"
+check mc 0 out "seed 7" -- "$W" sweep -n us_ieepa_2025-05-14_geneva_chn10 --draws 40 --seed 7 --sd 0.3 -o "$tmp/mc1.csv" --threads 1
+check mc2 0 out "" -- "$W" sweep -n us_ieepa_2025-05-14_geneva_chn10 --draws 40 --seed 7 --sd 0.3 -o "$tmp/mc2.csv" --threads 2 --quiet
+ok cmp -s "$tmp/mc1.csv" "$tmp/mc2.csv"
+ok test "$(head -1 "$tmp/mc1.csv")" = "scenario,country,role,draws,mean,sd,q05,q50,q95"
+# spread 0 reproduces the deterministic run: mean = q05 = q95 = consumer_price of wiot tariff
+"$W" sweep -n us_ieepa_2025-05-14_geneva_chn10 --draws 3 --sd 0 -o "$tmp/mc0.csv" --quiet 2>/dev/null
+"$W" tariff -n us_ieepa_2025-05-14_geneva_chn10 -o "$tmp/det" --quiet 2>/dev/null
+ok test "$(grep ',USA,' "$tmp/mc0.csv" | cut -d, -f5)" = "$(grep ',USA,' "$tmp/det/countries.csv" | cut -d, -f4)"
+ok test "$(grep ',CHN,' "$tmp/mc0.csv" | cut -d, -f9)" = "$(grep ',CHN,' "$tmp/det/countries.csv" | cut -d, -f4)"
+check_msg sweep_both 2 "wiot sweep: give either --scale FROM:TO:STEPS or --draws N (see 'wiot sweep --help')" -- "$W" sweep -n x
+check_msg sweep_scale 2 "wiot sweep: --scale takes FROM:TO:STEPS (e.g. 0:4:41), got '0:4' (see 'wiot sweep --help')" -- "$W" sweep -n x --scale 0:4
+# several years
+check years 0 out "^  2003 " -- "$W" tariff --years 2002:2004 -n piie_us_on_chn_2018-09-24 -o "$tmp/years"
+ok test "$(head -1 "$tmp/years/countries.csv")" = "year,scenario,country,role,consumer_price,final_price_all,extra_cost_musd,tariff_revenue_musd"
+ok test "$(wc -l < "$tmp/years/countries.csv")" -eq 124
+check years_files 0 out "" -- "$W" tariff --years ../data/wiod2013/wiot_2011.csv.gz,2010 --quiet -o "$tmp/yf"
+ok test "$(grep -c '^2011,' "$tmp/yf/countries.csv")" -eq 41
+check years_missing 1 err "no WIOD 2013 table for 1990" -- "$W" tariff --years 1990:1991
+
 # the shipped data match their recorded checksums
 ok sh -c 'cd ../data && sha256sum --quiet -c SHA256SUMS'
 
