@@ -205,9 +205,14 @@ static void wi_group_order(wiot_batch *b)
     }
 }
 
-/* Woodbury for the scenarios order[g0..g1) sharing the imposer list imp (k = nimp*S). */
+/* Woodbury for the scenarios order[g0..g1) sharing the imposer list imp (k = nimp*S).
+ * W is block sparse: row r (a buyer in imposer d) has non-zeros only in the columns of
+ * exporters c that d taxes. Each scenario restricts W and Y to the union U of those
+ * exporters (ku = |U| S columns/rows), so a bilateral scenario costs 2k^2 ku flops
+ * instead of 2k^2 n. Y is computed once for the group; progress is reported between
+ * chunks of 256 scenarios. */
 static int wi_group_woodbury(wiot_ctx *ctx, wiot_batch *b, const wiot_schedule *const *sch,
-                             size_t g0, size_t g1, double rho, int nt)
+                             size_t g0, size_t g1, double rho, int nt, size_t done0)
 {
     const wiot_table *t = b->t;
     const size_t n = b->n, S = b->S, C = b->C;
@@ -220,89 +225,133 @@ static int wi_group_woodbury(wiot_ctx *ctx, wiot_batch *b, const wiot_schedule *
     if (rc)
         return rc;
     double *Y = wi_dalloc(ctx, nk);
-    /* per-thread scratch: W (k x n), Sk (k x k), z (k), work (4k), piv, iwork */
-    size_t per = nk + kk + 5 * k;
+    /* per-thread scratch: W (k x n), Yu (n x k), Sk (k x k), z (k), yu (n), work (4k);
+     * piv, iwork (k each); U (C) */
+    size_t per = 2 * nk + kk + 5 * k + n;
     double *scr = wi_dalloc(ctx, per * (size_t)nt);
     lapack_int *piv = wi_calloc(ctx, 2 * k * (size_t)nt, sizeof *piv);
-    if (!Y || !scr || !piv) {
-        wi_free(ctx, Y);
-        wi_free(ctx, scr);
-        wi_free(ctx, piv);
-        return WIOT_ENOMEM;
+    size_t *ubuf = wi_calloc(ctx, C * (size_t)nt, sizeof *ubuf);
+    if (!Y || !scr || !piv || !ubuf) {
+        rc = WIOT_ENOMEM;
+        goto out;
     }
     memset(Y, 0, nk * sizeof *Y);
     for (size_t r = 0; r < k; r++)
         Y[imp[r / S] * S + r % S + r * n] = 1.0;
     rc = wi_lu_solve(ctx, b->lu, WIOT_TRANS, k, Y, n);   /* Y = L^T P */
-    if (rc) {
-        wi_free(ctx, Y);
-        wi_free(ctx, scr);
-        wi_free(ctx, piv);
-        return rc;
-    }
+    if (rc)
+        goto out;
     double setup_flops = 2.0 * (double)n * (double)n * (double)k;
     const double eps = 2.220446049250313e-16;
+    for (size_t c0 = g0; c0 < g1;) {
+        size_t c1 = g1 - c0 > 256 ? c0 + 256 : g1;
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-    for (size_t q = g0; q < g1; q++) {
-        const size_t s = b->order[q];
-        const int me = omp_get_thread_num();
-        double *W = scr + per * (size_t)me, *Sk = W + nk, *z = Sk + kk, *work = z + k;
-        lapack_int *pv = piv + 2 * k * (size_t)me, *iwork = pv + k;
-        const wiot_schedule *sc = sch[s];
-        double t0 = wi_now();
-        memset(W, 0, nk * sizeof *W);
-        for (size_t r = 0; r < k; r++) {
-            size_t d = imp[r / S], j = d * S + r % S;
-            if (!(t->x[j] > 0))
-                continue;
-            const double *zj = t->Z + j * n;
-            double f = rho / t->x[j];
+        for (size_t q = c0; q < c1; q++) {
+            const size_t s = b->order[q];
+            const int me = omp_get_thread_num();
+            double *W = scr + per * (size_t)me, *Yu = W + nk, *Sk = Yu + nk, *z = Sk + kk, *yu = z + k,
+                   *work = yu + n;
+            lapack_int *pv = piv + 2 * k * (size_t)me, *iwork = pv + k;
+            size_t *U = ubuf + C * (size_t)me;
+            const wiot_schedule *sc = sch[s];
+            double t0 = wi_now();
+            /* U: exporters taxed by any imposer of the group in this scenario */
+            size_t nu = 0;
             for (size_t c = 0; c < C; c++) {
-                if (c == d)
-                    continue;
-                const double *rate = &WI_RATE(sc, d, c, 0);
-                for (size_t u = 0; u < S; u++)
-                    W[r + (c * S + u) * k] = f * zj[c * S + u] * rate[u];
+                int any = 0;
+                for (size_t qi = 0; qi < nimp && !any; qi++) {
+                    const double *rate = &WI_RATE(sc, imp[qi], c, 0);
+                    for (size_t u = 0; u < S; u++)
+                        if (rate[u] != 0.0) {
+                            any = 1;
+                            break;
+                        }
+                }
+                if (any)
+                    U[nu++] = c;
             }
+            const size_t ku = nu * S;
+            /* W restricted to U's columns: k x ku, column u*S + v <-> seller U[u]*S + v */
+            memset(W, 0, k * ku * sizeof *W);
+            for (size_t r = 0; r < k; r++) {
+                size_t d = imp[r / S], j = d * S + r % S;
+                if (!(t->x[j] > 0))
+                    continue;
+                const double *zj = t->Z + j * n;
+                double f = rho / t->x[j];
+                for (size_t u = 0; u < nu; u++) {
+                    size_t c = U[u];
+                    if (c == d)
+                        continue;
+                    const double *rate = &WI_RATE(sc, d, c, 0);
+                    for (size_t v = 0; v < S; v++)
+                        W[r + (u * S + v) * k] = f * zj[c * S + v] * rate[v];
+                }
+            }
+            /* Yu = rows of Y for U (gathered unless U is everything) */
+            const double *Yr = Y;
+            size_t ldy = n;
+            if (nu < C) {
+                for (size_t col = 0; col < k; col++)
+                    for (size_t u = 0; u < nu; u++)
+                        memcpy(Yu + u * S + col * ku, Y + U[u] * S + col * n, S * sizeof *Yu);
+                Yr = Yu;
+                ldy = ku;
+            }
+            const double *y0 = b->Cm + s * n;
+            for (size_t u = 0; u < nu; u++)
+                memcpy(yu + u * S, y0 + U[u] * S, S * sizeof *yu);
+            wiot_info *inf = &b->info[s];
+            memset(inf, 0, sizeof *inf);
+            inf->method = WIOT_METHOD_WOODBURY;
+            inf->rank = k;
+            if (ku > 0)
+                cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)k, (int)ku, -1.0, W,
+                            (int)k, Yr, (int)ldy, 0.0, Sk, (int)k);
+            else
+                memset(Sk, 0, kk * sizeof *Sk);
+            double anorm = 0;
+            for (size_t c = 0; c < k; c++) {
+                Sk[c + c * k] += 1.0;
+                double sum = 0;
+                for (size_t r = 0; r < k; r++)
+                    sum += fabs(Sk[r + c * k]);
+                anorm = sum > anorm ? sum : anorm;
+            }
+            lapack_int linfo = LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, (lapack_int)k, (lapack_int)k, Sk,
+                                                   (lapack_int)k, pv);
+            double rcond = 0;
+            if (linfo == 0)
+                LAPACKE_dgecon_work(LAPACK_COL_MAJOR, '1', (lapack_int)k, Sk, (lapack_int)k, anorm, &rcond,
+                                    work, iwork);
+            if (linfo != 0 || !(rcond > eps)) {
+                b->status[s] = WIOT_ESINGULAR;
+                continue;
+            }
+            double *p = b->P + s * n;
+            memcpy(p, y0, n * sizeof *p);
+            if (ku > 0)
+                cblas_dgemv(CblasColMajor, CblasNoTrans, (int)k, (int)ku, 1.0, W, (int)k, yu, 1, 0.0, z, 1);
+            else
+                memset(z, 0, k * sizeof *z);
+            LAPACKE_dgetrs_work(LAPACK_COL_MAJOR, 'N', (lapack_int)k, 1, Sk, (lapack_int)k, pv, z,
+                                (lapack_int)k);
+            cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)k, 1.0, Y, (int)n, z, 1, 1.0, p, 1);
+            inf->flops = 2.0 * (double)k * (double)k * (double)ku + 2.0 / 3.0 * (double)k * (double)k * (double)k +
+                         2.0 * (double)n * (double)k + 2.0 * (double)ku * (double)k +
+                         setup_flops / (double)(g1 - g0);
+            inf->seconds = wi_now() - t0;
         }
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)k, (int)n, -1.0, W, (int)k,
-                    Y, (int)n, 0.0, Sk, (int)k);
-        double anorm = 0;
-        for (size_t c = 0; c < k; c++) {
-            Sk[c + c * k] += 1.0;
-            double sum = 0;
-            for (size_t r = 0; r < k; r++)
-                sum += fabs(Sk[r + c * k]);
-            anorm = sum > anorm ? sum : anorm;
-        }
-        lapack_int linfo = LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, (lapack_int)k, (lapack_int)k, Sk,
-                                               (lapack_int)k, pv);
-        double rcond = 0;
-        if (linfo == 0)
-            LAPACKE_dgecon_work(LAPACK_COL_MAJOR, '1', (lapack_int)k, Sk, (lapack_int)k, anorm, &rcond,
-                                work, iwork);
-        wiot_info *inf = &b->info[s];
-        memset(inf, 0, sizeof *inf);
-        inf->method = WIOT_METHOD_WOODBURY;
-        inf->rank = k;
-        if (linfo != 0 || !(rcond > eps)) {
-            b->status[s] = WIOT_ESINGULAR;
-            continue;
-        }
-        double *p = b->P + s * n;
-        const double *y0 = b->Cm + s * n;
-        memcpy(p, y0, n * sizeof *p);
-        cblas_dgemv(CblasColMajor, CblasNoTrans, (int)k, (int)n, 1.0, W, (int)k, y0, 1, 0.0, z, 1);
-        LAPACKE_dgetrs_work(LAPACK_COL_MAJOR, 'N', (lapack_int)k, 1, Sk, (lapack_int)k, pv, z, (lapack_int)k);
-        cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)k, 1.0, Y, (int)n, z, 1, 1.0, p, 1);
-        inf->flops = 2.0 * (double)k * (double)k * (double)n + 2.0 / 3.0 * (double)k * (double)k * (double)k +
-                     4.0 * (double)n * (double)k + setup_flops / (double)(g1 - g0);
-        inf->seconds = wi_now() - t0;
+        c0 = c1;
+        if (ctx->progress)
+            ctx->progress(ctx->progress_ud, done0 + (c0 - g0), b->m);
     }
+out:
     wi_free(ctx, Y);
     wi_free(ctx, scr);
     wi_free(ctx, piv);
-    return WIOT_OK;
+    wi_free(ctx, ubuf);
+    return rc;
 }
 
 /* fixed point for the group order[g0..g1): dp <- L^T (d + E^T dp), all scenarios of
@@ -511,17 +560,12 @@ int wiot_batch_run(wiot_ctx *ctx, wiot_batch *b, const wiot_schedule *const *sch
                     b->info[s].method = WIOT_METHOD_LU;
                 }
             } else {
-                /* chunks keep the progress callback alive on big groups */
-                for (size_t c0 = g0; c0 < g1;) {
-                    size_t c1 = 3 * k <= n ? (g1 - c0 > 256 ? c0 + 256 : g1) : g1;
-                    rc = 3 * k <= n ? wi_group_woodbury(ctx, b, sch, c0, c1, rho, nt)
-                                    : wi_group_iterate(ctx, b, sch, c0, c1, rho, nt);
-                    if (rc)
-                        return rc;
-                    c0 = c1;
-                    if (ctx->progress)
-                        ctx->progress(ctx->progress_ud, c0, m);
-                }
+                rc = 3 * k <= n ? wi_group_woodbury(ctx, b, sch, g0, g1, rho, nt, g0)
+                                : wi_group_iterate(ctx, b, sch, g0, g1, rho, nt);
+                if (rc)
+                    return rc;
+                if (ctx->progress)
+                    ctx->progress(ctx->progress_ud, g1, m);
             }
             g0 = g1;
         }
