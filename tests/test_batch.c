@@ -224,3 +224,50 @@ Test(batch, failing_allocator)
     wiot_table_free(t);
     wiot_ctx_free(ctx0);
 }
+
+Test(batch, random_schedules_agree_with_fresh_lu, .timeout = 300)
+{
+    /* random sparse schedules with random imposer sets (several groups, some sharing
+     * a set); every scenario of the batch equals a fresh dense LU of its own system */
+    wiod w;
+    wiod_open(&w);
+    enum { M = 12 };
+    wiot_schedule *s[M];
+    unsigned seed = 2024;
+    for (size_t q = 0; q < M; q++) {
+        cr_assert_eq(wiot_schedule_new(w.ctx, w.t, &s[q]), WIOT_OK);
+        size_t nimp = 1 + q % 4;
+        for (size_t a = 0; a < nimp; a++) {
+            seed = seed * 1664525u + 1013904223u;
+            size_t d = (q % 3 == 0) ? a : (seed >> 8) % w.C;   /* q % 3 == 0: shared set {0..nimp-1} */
+            for (int e = 0; e < 60; e++) {
+                seed = seed * 1664525u + 1013904223u;
+                size_t c = (seed >> 8) % w.C, k = (seed >> 20) % w.S;
+                double rate = (double)((seed >> 4) % 1000) / 1000.0 * 0.6 - 0.05;   /* -5 % .. 55 % */
+                cr_assert_eq(wiot_schedule_set(w.ctx, s[q], d, c, k, rate), WIOT_OK);
+            }
+        }
+    }
+    wiot_batch *b;
+    cr_assert_eq(wiot_batch_new(w.ctx, w.lu, M, &b), WIOT_OK);
+    cr_assert_eq(wiot_batch_run(w.ctx, b, (const wiot_schedule *const *)s, M, 1.0, WIOT_EXACT), WIOT_OK, "%s",
+                 wiot_errmsg(w.ctx));
+    size_t rows, ld;
+    const double *P = wiot_batch_get(b, WIOT_R_EXACT, &rows, &ld);
+    const double *D = wiot_batch_get(b, WIOT_R_DIRECT, NULL, NULL);
+    double *ref = malloc(w.n * sizeof *ref);
+    for (size_t q = 0; q < M; q++) {
+        cr_assert_eq(wiot_price_exact(w.ctx, w.lu, s[q], 1.0, WIOT_METHOD_DENSE, D + q * ld, ref, NULL), WIOT_OK);
+        double scale = 0, diff = 0;
+        for (size_t i = 0; i < w.n; i++) {
+            scale = fabs(ref[i]) > scale ? fabs(ref[i]) : scale;
+            diff = fabs(P[i + q * ld] - ref[i]) > diff ? fabs(P[i + q * ld] - ref[i]) : diff;
+        }
+        cr_assert_leq(diff, 1e-12 * scale, "scenario %zu differs from a fresh LU by %g (scale %g)", q, diff, scale);
+    }
+    free(ref);
+    wiot_batch_free(b);
+    for (size_t q = 0; q < M; q++)
+        wiot_schedule_free(s[q]);
+    wiod_close(&w);
+}
