@@ -49,6 +49,10 @@ struct wiot_lu {
     size_t n;
     double *lu;               /* n x n factors, ld n */
     lapack_int *ipiv;
+    /* a factorization held elsewhere (MPI, wiot_mpi.h): solves go through this hook
+     * and lu/ipiv are NULL */
+    int (*solve)(void *ud, wiot_ctx *ctx, int trans, size_t nrhs, double *B, size_t ldb);
+    void *solve_ud;
 };
 
 struct wiot_schedule {

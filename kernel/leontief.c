@@ -172,6 +172,8 @@ int wi_lu_solve(wiot_ctx *ctx, const wiot_lu *lu, int trans, size_t nrhs, double
 {
     if (lu->n == 0 || nrhs == 0)
         return WIOT_OK;
+    if (lu->solve)   /* distributed factorization (wiot_mpi.h) */
+        return lu->solve(lu->solve_ud, ctx, trans, nrhs, B, ldb);
     lapack_int ln, lr, lb;
     int rc = wi_lapack_int(ctx, lu->n, &ln);
     if (!rc)
@@ -268,6 +270,9 @@ int wiot_lu_inverse(wiot_ctx *ctx, const wiot_lu *lu, double *L, size_t ldl, wio
         return rc;
     if (n == 0)
         return WIOT_OK;
+    if (!lu->lu)
+        return wi_error(ctx, WIOT_EINVAL, "wiot_lu_inverse: a distributed factorization's inverse is "
+                                          "wiot_mpi_lu_inverse");
 
     /* workspace query, then dgetri on a copy of the factors (L is untouched on failure
      * only up to the copy: we invert into a private buffer first). */
