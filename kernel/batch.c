@@ -53,6 +53,12 @@ static void wi_batch_release(wiot_batch *b)
     wi_hfree(&a, b);
 }
 
+size_t wi_batch_arrays(wiot_batch *b, double **arr, size_t *rows);
+wiot_info *wi_batch_infos(wiot_batch *b);
+void wi_batch_set_count(wiot_batch *b, size_t m, int have_cum, int have_exact);
+void wi_batch_flags(const wiot_batch *b, int *have_cum, int *have_exact);
+size_t wi_batch_max(const wiot_batch *b);
+
 void wiot_batch_free(wiot_batch *b)
 {
     if (b)
@@ -673,3 +679,33 @@ int wiot_batch_run(wiot_ctx *ctx, wiot_batch *b, const wiot_schedule *const *sch
         ctx->progress(ctx->progress_ud, m, m);
     return WIOT_OK;
 }
+
+/* Internal (MPI): the batch's result arrays (column per scenario) with their row
+ * counts, in a fixed order; returns how many. */
+size_t wi_batch_arrays(wiot_batch *b, double **arr, size_t *rows)
+{
+    double *a[] = {b->D, b->Cm, b->P, b->X, b->FP, b->FD, b->FA, b->FAD, b->CE, b->REV, b->ROLE};
+    size_t r[] = {b->n, b->n, b->n, b->n, b->C * b->K, b->C * b->K, b->C, b->C, b->C, b->C, b->C};
+    for (size_t q = 0; q < 11; q++) {
+        arr[q] = a[q];
+        rows[q] = r[q];
+    }
+    return 11;
+}
+
+wiot_info *wi_batch_infos(wiot_batch *b) { return b->info; }
+
+void wi_batch_set_count(wiot_batch *b, size_t m, int have_cum, int have_exact)
+{
+    b->m = m;
+    b->have_cum = have_cum;
+    b->have_exact = have_exact;
+}
+
+void wi_batch_flags(const wiot_batch *b, int *have_cum, int *have_exact)
+{
+    *have_cum = b->have_cum;
+    *have_exact = b->have_exact;
+}
+
+size_t wi_batch_max(const wiot_batch *b) { return b->max; }

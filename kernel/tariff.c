@@ -601,6 +601,8 @@ struct wiot_result {
     wiot_result_summary sum;
 };
 
+double *wi_result_block(wiot_result *r, size_t *count, int **flags, wiot_result_summary **sum);
+
 int wiot_result_new(wiot_ctx *ctx, const wiot_table *t, wiot_result **out)
 {
     if (!ctx)
@@ -750,4 +752,14 @@ int wiot_tariff(wiot_ctx *ctx, const wiot_lu *lu, const wiot_schedule *s, double
     r->sum.rho = rho;
     r->sum.seconds = wi_now() - t0;
     return WIOT_OK;
+}
+
+/* Internal (MPI): the result's doubles as one block (4n + 2CK + 5C values, in the
+ * order of the struct's arrays), its flags and its summary. */
+double *wi_result_block(wiot_result *r, size_t *count, int **flags, wiot_result_summary **sum)
+{
+    *count = 4 * r->n + 2 * r->C * r->K + 5 * r->C;
+    *flags = &r->have_cum;   /* have_cum, have_exact are adjacent ints */
+    *sum = &r->sum;
+    return r->direct;
 }
