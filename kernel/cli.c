@@ -197,7 +197,8 @@ int make_ctx(const opts *o, wiot_ctx **ctx)
         fprintf(stderr, "wiot: out of memory\n");
         return 1;
     }
-    wiot_ctx_set_log(*ctx, log_warning, NULL);
+    if (g_par.rank == 0)   /* warnings once, from rank 0 of a campaign */
+        wiot_ctx_set_log(*ctx, log_warning, NULL);
     if (o->threads > 0 && wiot_ctx_set(*ctx, WIOT_OPT_THREADS, o->threads) != WIOT_OK)
         return fail(*ctx, 1);
     return 0;
@@ -651,6 +652,7 @@ typedef struct run {
     const char *name;
     const wiot_table *t;
     int year;
+    int owner;                 /* rank that computes it (campaigns) */
     wiot_result *r;
     double *fo_final;          /* first-order consumer prices C*K (when both) */
     unsigned char *fo_def;
@@ -997,16 +999,20 @@ static int cmd_tariff(int argc, char **argv)
         wiot_scenarios *sc = NULL;
         wiot_lu *lu = NULL;
         if ((rc = load_table(ctx, &oy, &t, &ls)))
-            goto done;
+            goto gather;
         tabs[y] = t;
         lsecs += ls;
         if ((rc = load_scenarios(ctx, &oy, t, &sc)))
-            goto done;
+            goto gather;
+        /* a campaign (wiot-mpi) gives task i to rank i % size; serially every task is ours */
+        int own = 0;
+        for (int q = 0; q < o.nnames; q++)
+            own |= (nruns + q) % g_par.size == g_par.rank;
         double t0 = now();
-        if ((rc = wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, &fi))) {
+        if (own && (rc = wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, &fi))) {
             wiot_scenarios_free(sc);
             rc = fail(ctx, rc);
-            goto done;
+            goto gather;
         }
         fsecs += now() - t0;
         const size_t C = wiot_table_countries(t), K = wiot_table_fd_categories(t);
@@ -1016,17 +1022,23 @@ static int cmd_tariff(int argc, char **argv)
             rn->name = o.names[q];
             rn->t = t;
             rn->year = o.years ? (years[y] ? years[y] : wiot_table_year(t)) : wiot_table_year(t);
+            rn->owner = (nruns - 1) % g_par.size;
             wiot_schedule *s = NULL;
-            if ((rc = wiot_scenarios_schedule(ctx, sc, rn->name, &s)) || (rc = wiot_result_new(ctx, t, &rn->r)) ||
-                (rc = wiot_tariff(ctx, lu, s, o.rho, o.models, rn->r))) {
+            if ((rc = wiot_result_new(ctx, t, &rn->r))) {
+                rc = fail(ctx, rc);
+            } else if (o.models == WIOT_BOTH && !(rn->fo_final = malloc((C * K + 1) * sizeof *rn->fo_final))) {
+                fprintf(stderr, "wiot: out of memory\n");
+                rc = 1;
+            } else if (o.models == WIOT_BOTH && !(rn->fo_def = malloc(C * K + 1))) {
+                fprintf(stderr, "wiot: out of memory\n");
+                rc = 1;
+            } else if (rn->owner != g_par.rank) {
+                /* computed elsewhere; moved here below */
+            } else if ((rc = wiot_scenarios_schedule(ctx, sc, rn->name, &s)) ||
+                       (rc = wiot_tariff(ctx, lu, s, o.rho, o.models, rn->r))) {
                 rc = fail(ctx, rc);
             } else if (o.models == WIOT_BOTH) {
-                rn->fo_final = malloc((C * K + 1) * sizeof *rn->fo_final);
-                rn->fo_def = malloc(C * K + 1);
-                if (!rn->fo_final || !rn->fo_def) {
-                    fprintf(stderr, "wiot: out of memory\n");
-                    rc = 1;
-                } else if ((rc = wiot_final_prices(ctx, t, s, o.rho, wiot_result_get(rn->r, WIOT_R_CUMULATIVE, NULL),
+                if ((rc = wiot_final_prices(ctx, t, s, o.rho, wiot_result_get(rn->r, WIOT_R_CUMULATIVE, NULL),
                                                    rn->fo_final, rn->fo_def, NULL, NULL))) {
                     rc = fail(ctx, rc);
                 }
@@ -1037,8 +1049,32 @@ static int cmd_tariff(int argc, char **argv)
         wiot_lu_free(lu);
         wiot_scenarios_free(sc);
         if (rc)
-            goto done;
+            goto gather;
     }
+gather:
+    /* a campaign: agree on success, then bring every task's result to rank 0 */
+    if (g_par.size > 1) {
+        rc = g_par.agree(rc);
+        for (int q = 0; q < nruns && !rc; q++) {
+            run *rn = &runs[q];
+            if (rn->owner == 0 || (g_par.rank != 0 && g_par.rank != rn->owner))
+                continue;
+            const size_t CK = wiot_table_countries(rn->t) * wiot_table_fd_categories(rn->t);
+            rc = g_par.to_root(ctx, rn->r, rn->fo_final, rn->fo_final ? CK : 0, rn->owner);
+            if (!rc && rn->fo_def) {   /* definedness depends on final demand only */
+                const double *fd = wiot_result_get(rn->r, WIOT_R_FINAL_DEFINED, NULL);
+                for (size_t k = 0; k < CK; k++)
+                    rn->fo_def[k] = fd[k] != 0;
+            }
+        }
+        rc = g_par.agree(rc);
+        if (g_par.rank != 0) {   /* only rank 0 reports and writes */
+            o.quiet = 1;
+            o.out = NULL;
+        }
+    }
+    if (rc)
+        goto done;
 
     if (!o.quiet) {
         const wiot_table *t = tabs[0];
@@ -1116,6 +1152,10 @@ done:
     wiot_ctx_free(ctx);
     return rc;
 }
+
+/* Campaign hooks: serial defaults; wiot-mpi replaces them. */
+static int serial_agree(int status) { return status; }
+cli_par g_par = {0, 1, wiot_batch_run, NULL, serial_agree};
 
 /* ------------------------------------------------------------------- main */
 static const char *MAIN_HELP =

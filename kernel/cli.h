@@ -62,6 +62,19 @@ void sort_desc(size_t *idx, size_t n, const double *key);
  * ../share/wiot, DATADIR); 0 if found */
 int data_path(const char *rel, char *buf, size_t size);
 int load_scenarios(wiot_ctx *ctx, const opts *o, const wiot_table *t, wiot_scenarios **out);
+
+/* Campaigns over MPI ranks (wiot-mpi sets these; the serial CLI has rank 0 of 1):
+ * batch_run runs a batch (wiot_batch_run or its MPI campaign), to_root moves a
+ * result (plus nextra doubles) computed on rank `from` to rank 0, agree makes every
+ * rank return the same status. */
+typedef struct cli_par {
+    int rank, size;
+    int (*batch_run)(wiot_ctx *ctx, wiot_batch *b, const wiot_schedule *const *s, size_t m, double rho,
+                     int models);
+    int (*to_root)(wiot_ctx *ctx, wiot_result *r, double *extra, size_t nextra, int from);
+    int (*agree)(int status);
+} cli_par;
+extern cli_par g_par;
 /* subcommands in their own files */
 int cmd_sweep(int argc, char **argv);
 const char *role_name(int role);

@@ -198,6 +198,10 @@ int cmd_sweep(int argc, char **argv)
             rc = fail(ctx, rc);
             goto done;
         }
+    if (g_par.rank != 0) {   /* a campaign: only rank 0 reports and writes */
+        o.quiet = 1;
+        o.out = NULL;
+    }
     if (o.out) {
         if (out_open(&of, o.out)) {
             rc = 1;
@@ -210,7 +214,7 @@ int cmd_sweep(int argc, char **argv)
             fputs("scenario,country,role,draws,mean,sd,q05,q50,q95\n", out);
     }
     pg.t0 = now();
-    pg.enabled = !o.quiet && isatty(2);
+    pg.enabled = !o.quiet && isatty(2) && g_par.rank == 0;
     wiot_ctx_set_progress(ctx, show_progress, &pg);
     rng r;
     rng_seed(&r, seed);
@@ -231,7 +235,7 @@ int cmd_sweep(int argc, char **argv)
             }
         }
         double t0 = now();
-        if ((rc = wiot_batch_run(ctx, b, (const wiot_schedule *const *)slot, m, o.rho, o.models))) {
+        if ((rc = g_par.batch_run(ctx, b, (const wiot_schedule *const *)slot, m, o.rho, o.models))) {
             rc = fail(ctx, rc);
             goto done;
         }
