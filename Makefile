@@ -44,7 +44,8 @@ TESTBIN := $(BUILD)/run_tests
 # Criterion: parallel workers on both cores; --jobs overridable.
 TEST_JOBS ?= 2
 
-.PHONY: all run test check sanitize valgrind bench install uninstall clean deps cli-test install-test
+.PHONY: all run test check sanitize valgrind bench install uninstall clean deps cli-test install-test \
+  mpi mpi-deps test-mpi
 .DEFAULT_GOAL := all
 
 all: $(STATIC) $(SHARED) $(CLI) wiot
@@ -142,6 +143,33 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/wiot $(DESTDIR)$(LIBDIR)/libwiot.a $(DESTDIR)$(LIBDIR)/libwiot.so* \
 	  $(DESTDIR)$(INCLUDEDIR)/wiot.h $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc
 	rm -rf $(DESTDIR)$(DATADIR)
+
+# ---- MPI build (optional): wiot-mpi and the MPI entry points (include/wiot_mpi.h)
+MPICC ?= mpicc
+MPI_LIBS := -lscalapack-openmpi
+MPI_NP ?= 1 2 4
+MPI_OBJ := $(BUILD)/mpi/mpi.o $(BUILD)/mpi/cli_mpi.o $(BUILD)/mpi/cli_main.o \
+  $(filter-out $(BUILD)/cli.o,$(CLI_OBJ))
+
+mpi: $(BUILD)/wiot-mpi
+
+mpi-deps:
+	@sh .ci/install-deps mpi
+
+$(BUILD)/mpi/%.o: kernel/mpi/%.c include/wiot.h include/wiot_mpi.h kernel/internal.h kernel/cli.h | $(BUILD)
+	@mkdir -p $(BUILD)/mpi
+	$(MPICC) $(CPPFLAGS) $(WIOT_CFLAGS) -Ikernel $(CFLAGS) -c $< -o $@
+
+$(BUILD)/mpi/cli_main.o: kernel/cli.c kernel/cli.h kernel/cli_data.h include/wiot.h | $(BUILD)
+	@mkdir -p $(BUILD)/mpi
+	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) -DWIOT_DATADIR='"$(DATADIR)"' -Dmain=wiot_serial_main $(CFLAGS) -c $< -o $@
+
+$(BUILD)/wiot-mpi: $(MPI_OBJ) $(STATIC)
+	$(MPICC) $(WIOT_LDFLAGS) $(LDFLAGS) $(CFLAGS) -o $@ $(MPI_OBJ) $(STATIC) $(MPI_LIBS) $(WIOT_LIBS)
+
+test-mpi: mpi-deps
+	$(MAKE) mpi
+	MPI_NP="$(MPI_NP)" sh tests/mpi_tests.sh $(BUILD)/wiot-mpi $(BUILD)/wiot
 
 clean:
 	rm -rf build build-san wiot wiot.pc
