@@ -167,6 +167,10 @@ $(BUILD)/mpi/cli_main.o: kernel/cli.c kernel/cli.h kernel/cli_data.h include/wio
 $(BUILD)/wiot-mpi: $(MPI_OBJ) $(STATIC)
 	$(MPICC) $(WIOT_LDFLAGS) $(LDFLAGS) $(CFLAGS) -o $@ $(MPI_OBJ) $(STATIC) $(MPI_LIBS) $(WIOT_LIBS)
 
+bench-mpi: mpi-deps
+	$(MAKE) all mpi
+	sh bench/bench_mpi.sh $(BUILD)/wiot-mpi $(BUILD)/wiot
+
 test-mpi: mpi-deps
 	$(MAKE) mpi
 	MPI_NP="$(MPI_NP)" sh tests/mpi_tests.sh $(BUILD)/wiot-mpi $(BUILD)/wiot
