@@ -266,6 +266,11 @@ int wi_error(wiot_ctx *ctx, int rc, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
         va_end(ap);
+        /* one line, whatever bytes of the input a message quotes (found by fuzzing:
+         * a '\r' in a scenario name reached the message verbatim) */
+        for (char *p = ctx->msg; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                *p = '?';
     }
     return rc;   /* a breakpoint here catches every error */
 }
@@ -285,6 +290,9 @@ void wi_log(wiot_ctx *ctx, int level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    for (char *p = buf; *p; p++)   /* one line, as wi_error */
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
     ctx->log(ctx->log_ud, level, buf);
 }
 
