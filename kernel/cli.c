@@ -91,7 +91,9 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
     o->top = 10;
     o->sd = 0.25;
     o->seed = 1;
-    optind = 1;
+    optind = 0;   /* 0, not 1: glibc then also forgets the previous scan's position
+                     inside an option cluster ("-hX"), so parse_opts may run again in
+                     one process (the fuzz target runs main many times) */
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":t:o:s:n:h", lo, NULL)) != -1) {
