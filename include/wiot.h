@@ -100,7 +100,13 @@ enum wiot_option {
     WIOT_OPT_ROW_TOL_ABS = 3,  /* default 0.5 (half a unit of the source's rounding) */
     WIOT_OPT_RESIDUAL = 4,     /* 1: inverses also compute ||(I-A)L - I||_max (2n^3 extra
                                   flops); 0: skip; default 1 */
-    WIOT_OPT_HUGEPAGES = 5     /* 1: madvise(MADV_HUGEPAGE) on matrices >= 4 MiB; default 1 */
+    WIOT_OPT_HUGEPAGES = 5,    /* 1: madvise(MADV_HUGEPAGE) on matrices >= 4 MiB; default 1 */
+    WIOT_OPT_MAX_MEMORY = 7    /* bytes one object or call may allocate (a table, the
+                                  text of a file, a factorization, a workspace); work
+                                  that needs more is refused before allocating with
+                                  WIOT_ENOMEM and a message giving the size needed.
+                                  0 (default) = the memory available to the process:
+                                  RAM + swap, lowered by a cgroup limit or ulimit -v */
 };
 WIOT_API int wiot_ctx_set(wiot_ctx *ctx, int option, double value);
 WIOT_API int wiot_ctx_get(const wiot_ctx *ctx, int option, double *value);

@@ -70,6 +70,33 @@ int parse_int(const char *s, int lo, int hi, int *out)
 enum { OPT_THREADS = 1000, OPT_GHOSH, OPT_PASS, OPT_METHOD, OPT_QUIET, OPT_TOP, OPT_SCALE, OPT_DRAWS,
        OPT_SEED, OPT_SD, OPT_YEARS, OPT_FORMAT };
 
+enum { OPT_MAX_MEMORY = 2000 };   /* accepted by every command */
+
+/* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
+ * or "iB" is allowed). -1 if malformed. */
+static double parse_size(const char *s)
+{
+    char *e;
+    errno = 0;
+    double v = strtod(s, &e);
+    if (errno || e == s || !(v >= 0) || !isfinite(v) || !(s[0] >= '0' && s[0] <= '9'))
+        return -1;
+    static const char units[] = "KMGT";
+    const char *u = *e ? strchr(units, *e) : NULL;
+    if (u && *e) {
+        for (const char *q = units; q <= u; q++)
+            v *= 1024;
+        e++;
+        if (*e == 'i' && e[1] == 'B')
+            e += 2;
+    }
+    if (*e == 'B')
+        e++;
+    if (*e || v >= 18446744073709551615.0)
+        return -1;
+    return floor(v);
+}
+
 /* returns 0, 1 (help printed) or EXIT_USAGE */
 int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allowed,
                       const char *help)
@@ -83,6 +110,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         {"scale", required_argument, 0, OPT_SCALE}, {"draws", required_argument, 0, OPT_DRAWS},
         {"seed", required_argument, 0, OPT_SEED}, {"sd", required_argument, 0, OPT_SD},
         {"years", required_argument, 0, OPT_YEARS}, {"format", required_argument, 0, OPT_FORMAT},
+        {"max-memory", required_argument, 0, OPT_MAX_MEMORY},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->threads = -1;
@@ -115,6 +143,11 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_SD: name = "sd"; break;
         case OPT_YEARS: name = "years"; break;
         case OPT_FORMAT: name = "format"; break;
+        case OPT_MAX_MEMORY:
+            if ((o->max_memory = parse_size(optarg)) < 0)
+                return usage_error(cmd, "--max-memory takes a size such as 512M, 4G or 1073741824, "
+                                   "got '%s'", optarg);
+            continue;
         case 'h': fputs(help, stdout); return 1;
         case ':': return usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
         default: return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
@@ -202,6 +235,8 @@ int make_ctx(const opts *o, wiot_ctx **ctx)
     if (g_par.rank == 0)   /* warnings once, from rank 0 of a campaign */
         wiot_ctx_set_log(*ctx, log_warning, NULL);
     if (o->threads > 0 && wiot_ctx_set(*ctx, WIOT_OPT_THREADS, o->threads) != WIOT_OK)
+        return fail(*ctx, 1);
+    if (o->max_memory > 0 && wiot_ctx_set(*ctx, WIOT_OPT_MAX_MEMORY, o->max_memory) != WIOT_OK)
         return fail(*ctx, 1);
     return 0;
 }
@@ -1171,7 +1206,8 @@ static const char *MAIN_HELP =
     "  multipliers   output multipliers and linkages as CSV\n"
     "  tariff        tariff scenarios: prices, consumer prices, costs and revenue\n"
     "  sweep         one scenario at many scales or Monte Carlo draws (batched)\n"
-    "  version       library version\n";
+    "  version       library version\n"
+    "every command also takes --max-memory SIZE (e.g. 4G): refuse work that needs more\n";
 
 int main(int argc, char **argv)
 {

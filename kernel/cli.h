@@ -17,6 +17,7 @@ typedef struct opts {
     const char *names[256];   /* -n */
     int nnames;
     int threads;              /* --threads, -1 = default */
+    double max_memory;        /* --max-memory SIZE in bytes, 0 = no limit */
     int ghosh;
     double rho;
     int models;

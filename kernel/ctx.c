@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/sysinfo.h>
+#endif
 #include <time.h>
 #include <omp.h>
 #include <cblas.h>
@@ -58,6 +62,13 @@ static void *wi_raw_alloc(wiot_ctx *ctx, size_t size, int huge)
 {
     if (size > SIZE_MAX - WI_ALIGN - WI_HEAD) {
         wi_error(ctx, WIOT_ENOMEM, "cannot allocate %zu bytes: size too large", size);
+        return NULL;
+    }
+    if (size > wi_mem_cap(ctx)) {
+        char b1[32], b2[32];
+        wi_error(ctx, WIOT_ENOMEM, "cannot allocate %s: more than the %s %s",
+                 wi_bytes_str(b1, sizeof b1, (double)size), ctx->max_memory ? "memory limit of" :
+                 "memory available,", wi_bytes_str(b2, sizeof b2, (double)wi_mem_cap(ctx)));
         return NULL;
     }
     size_t total = size + WI_ALIGN + WI_HEAD;
@@ -133,6 +144,98 @@ int wi_mul(wiot_ctx *ctx, size_t a, size_t b, size_t *out)
     return WIOT_OK;
 }
 
+int wi_add(wiot_ctx *ctx, size_t a, size_t b, size_t *out)
+{
+    if (b > SIZE_MAX - a)
+        return wi_error(ctx, WIOT_ETOOLARGE, "size %zu + %zu overflows", a, b);
+    *out = a + b;
+    return WIOT_OK;
+}
+
+const char *wi_bytes_str(char *buf, size_t size, double bytes)
+{
+    static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    if (bytes < 1024) {
+        snprintf(buf, size, "%.0f bytes", bytes);
+        return buf;
+    }
+    int u = 0;
+    bytes /= 1024;
+    while (bytes >= 1024 && u < 5) {
+        bytes /= 1024;
+        u++;
+    }
+    snprintf(buf, size, "%.3g %s", bytes, unit[u]);
+    return buf;
+}
+
+/* Memory the process can have: RAM + swap, lowered by the cgroup's limit and by
+ * ulimit -v / -d. Found once per context (no global state). */
+static size_t wi_mem_available(void)
+{
+    unsigned long long m = SIZE_MAX;
+#ifdef __linux__
+    struct sysinfo si;
+    if (sysinfo(&si) == 0 && si.totalram > 0) {
+        unsigned long long unit = si.mem_unit ? si.mem_unit : 1;
+        m = ((unsigned long long)si.totalram + si.totalswap) * unit;
+    }
+    static const char *const cg[] = {"/sys/fs/cgroup/memory.max",
+                                     "/sys/fs/cgroup/memory/memory.limit_in_bytes"};
+    for (size_t i = 0; i < sizeof cg / sizeof *cg; i++) {
+        FILE *f = fopen(cg[i], "re");
+        if (!f)
+            continue;
+        unsigned long long v;
+        if (fscanf(f, "%llu", &v) == 1 && v > 0 && v < m)
+            m = v;   /* "max" (no limit) does not scan */
+        fclose(f);
+    }
+#endif
+    static const int lim[] = {RLIMIT_AS, RLIMIT_DATA};
+    for (size_t i = 0; i < sizeof lim / sizeof *lim; i++) {
+        struct rlimit rl;
+        if (getrlimit(lim[i], &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+            (unsigned long long)rl.rlim_cur < m)
+            m = (unsigned long long)rl.rlim_cur;
+    }
+    return m > SIZE_MAX ? SIZE_MAX : (size_t)m;
+}
+
+size_t wi_mem_cap(const wiot_ctx *ctx)
+{
+    if (ctx->max_memory && ctx->max_memory < ctx->mem_avail)
+        return ctx->max_memory;
+    return ctx->mem_avail;
+}
+
+int wi_budget(wiot_ctx *ctx, size_t bytes, const char *what, const char *detail_fmt, ...)
+{
+    size_t cap = wi_mem_cap(ctx);
+    if (bytes <= cap)
+        return WIOT_OK;
+    char need[64], have[32], detail[256] = "";
+    if (detail_fmt) {
+        va_list ap;
+        va_start(ap, detail_fmt);
+        detail[0] = ' ';
+        detail[1] = '(';
+        vsnprintf(detail + 2, sizeof detail - 3, detail_fmt, ap);
+        va_end(ap);
+        strcat(detail, ")");
+    }
+    if (bytes == SIZE_MAX)
+        snprintf(need, sizeof need, "more than %s", wi_bytes_str(have, sizeof have, (double)SIZE_MAX));
+    else
+        wi_bytes_str(need, sizeof need, (double)bytes);
+    wi_bytes_str(have, sizeof have, (double)cap);
+    if (ctx->max_memory && ctx->max_memory <= ctx->mem_avail)
+        return wi_error(ctx, WIOT_ENOMEM, "%s needs %s%s but the memory limit is %s", what, need,
+                        detail, have);
+    return wi_error(ctx, WIOT_ENOMEM, "%s needs %s%s but only %s of memory is available", what,
+                    need, detail, have);
+}
+
 int wi_lapack_int(wiot_ctx *ctx, size_t v, lapack_int *out)
 {
     if (v > (size_t)INT32_MAX && sizeof(lapack_int) == 4)
@@ -161,6 +264,7 @@ int wiot_ctx_new_custom(const wiot_allocator *allocator, wiot_ctx **out)
     ctx->row_tol_abs = 0.5;
     ctx->residual = 1;
     ctx->hugepages = 1;
+    ctx->mem_avail = wi_mem_available();
     *out = ctx;
     return WIOT_OK;
 }
@@ -211,6 +315,12 @@ int wiot_ctx_set(wiot_ctx *ctx, int option, double value)
         else
             ctx->hugepages = (int)value;
         return WIOT_OK;
+    case WIOT_OPT_MAX_MEMORY:
+        if (value < 0 || value != floor(value) || value >= (double)SIZE_MAX)
+            return wi_error(ctx, WIOT_EINVAL, "memory limit must be a whole number of bytes "
+                            ">= 0, got %g", value);
+        ctx->max_memory = (size_t)value;
+        return WIOT_OK;
     default:
         return wi_error(ctx, WIOT_EINVAL, "unknown option %d", option);
     }
@@ -226,6 +336,7 @@ int wiot_ctx_get(const wiot_ctx *ctx, int option, double *value)
     case WIOT_OPT_ROW_TOL_ABS: *value = ctx->row_tol_abs; return WIOT_OK;
     case WIOT_OPT_RESIDUAL: *value = ctx->residual; return WIOT_OK;
     case WIOT_OPT_HUGEPAGES: *value = ctx->hugepages; return WIOT_OK;
+    case WIOT_OPT_MAX_MEMORY: *value = (double)ctx->max_memory; return WIOT_OK;
     default: return WIOT_EINVAL;
     }
 }

@@ -25,6 +25,8 @@ struct wiot_ctx {
     void *progress_ud;
     char msg[WI_MSG_MAX];
     wiot_stats stats;
+    size_t max_memory;        /* WIOT_OPT_MAX_MEMORY (0 = none) */
+    size_t mem_avail;         /* memory available to the process, found at creation */
 };
 
 struct wiot_table {
@@ -80,6 +82,19 @@ double *wi_dalloc(wiot_ctx *ctx, size_t count);
 char *wi_strdup(wiot_ctx *ctx, const char *s);
 /* checked a*b; returns 0 and sets *out, or WIOT_ETOOLARGE with a message */
 int wi_mul(wiot_ctx *ctx, size_t a, size_t b, size_t *out);
+/* checked a+b; returns 0 and sets *out, or WIOT_ETOOLARGE with a message */
+int wi_add(wiot_ctx *ctx, size_t a, size_t b, size_t *out);
+/* The most bytes one object or call may take: WIOT_OPT_MAX_MEMORY, else the memory
+ * available to the process. */
+size_t wi_mem_cap(const wiot_ctx *ctx);
+/* Refuse work needing `bytes` (SIZE_MAX: its size overflowed) beyond wi_mem_cap before
+ * allocating: WIOT_ENOMEM with "<what> needs 1.23 GiB (<detail>) but the memory limit
+ * is 1 GiB" (or "... but only 7.6 GiB of memory is available"); detail_fmt is printf
+ * style and may be NULL. */
+int wi_budget(wiot_ctx *ctx, size_t bytes, const char *what, const char *detail_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* "1.23 GiB", "512 MiB", "100 bytes" */
+const char *wi_bytes_str(char *buf, size_t size, double bytes);
 /* narrow to lapack_int or fail with WIOT_ETOOLARGE */
 int wi_lapack_int(wiot_ctx *ctx, size_t v, lapack_int *out);
 
