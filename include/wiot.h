@@ -142,6 +142,9 @@ typedef struct wiot_info {
     int method;               /* enum wiot_method */
     int iterations;           /* refinement or fixed-point iterations */
     size_t rank;              /* Woodbury: rank k of the update */
+    double rcond;             /* factorizations (wiot_lu_new): LAPACK's estimate of the
+                                 reciprocal 1-norm condition number of I - A (or I - B);
+                                 0 where not computed */
 } wiot_info;
 
 /* -------------------------------------------------------------------- table */

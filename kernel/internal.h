@@ -98,6 +98,13 @@ const char *wi_bytes_str(char *buf, size_t size, double bytes);
 /* narrow to lapack_int or fail with WIOT_ETOOLARGE */
 int wi_lapack_int(wiot_ctx *ctx, size_t v, lapack_int *out);
 
+/* WIOT_EDATA naming the first non-finite entry of v[rows x cols] (ld), or WIOT_OK: the
+ * last check of a result, so nothing returns NaN or Inf without an error. Rows are
+ * labelled by country-sector when rows == t->n, by country when rows == t->C.
+ * Message: "<what> of 'USA_c3' is inf (column 2): ..." cost: rows*cols. */
+int wi_check_finite(wiot_ctx *ctx, const wiot_table *t, const char *what, const double *v,
+                    size_t rows, size_t cols, size_t ld);
+
 /* ---- threads: set the calling thread's OpenMP/BLAS thread count for a call */
 typedef struct wi_threads { int saved; int active; } wi_threads;
 void wi_threads_begin(const wiot_ctx *ctx, wi_threads *st);

@@ -67,7 +67,8 @@ int wiot_allocation(wiot_ctx *ctx, const wiot_table *t, double *B, size_t ldb)
         for (size_t i = 0; i < n; i++)
             b[i] = x[i] > 0 ? z[i] / x[i] : 0.0;
     }
-    return WIOT_OK;
+    /* B is not bounded by the table's checks: a tiny output with large sales overflows */
+    return wi_check_finite(ctx, t, "allocation coefficient (row)", B, n, n, ldb);
 }
 
 /* M = I - A (model Leontief) or I - B (Ghosh), n x n with leading dimension ld. */
@@ -100,10 +101,14 @@ int wiot_lu_new(wiot_ctx *ctx, const wiot_table *t, int model, wiot_lu **out, wi
         return wi_error(ctx, WIOT_EINVAL, "wiot_lu_new: unknown model %d", model);
     const size_t n = t->n;
     lapack_int ln;
-    size_t nn = 0;
+    size_t nn = 0, bytes = 0;
     int rc = wi_lapack_int(ctx, n, &ln);
     if (!rc)
         rc = wi_mul(ctx, n, n, &nn);
+    if (!rc && wi_mul(NULL, nn + 5 * n, sizeof(double), &bytes))
+        bytes = SIZE_MAX;
+    if (!rc)
+        rc = wi_budget(ctx, bytes, "the factorization of I - A", "n = %zu", n);
     if (rc)
         return rc;
 
@@ -116,14 +121,26 @@ int wiot_lu_new(wiot_ctx *ctx, const wiot_table *t, int model, wiot_lu **out, wi
     lu->n = n;
     lu->lu = wi_dalloc(ctx, nn);
     lu->ipiv = wi_calloc(ctx, n ? n : 1, sizeof *lu->ipiv);
-    if (!lu->lu || !lu->ipiv) {
+    /* dgecon's workspace: 4n doubles and n integers */
+    double *cwork = lu->lu && lu->ipiv ? wi_dalloc(ctx, 4 * n + n * sizeof(lapack_int) / sizeof(double) + 1)
+                                       : NULL;
+    if (!cwork) {
         wiot_lu_free(lu);
         return WIOT_ENOMEM;
     }
     rc = wi_form_system(ctx, t, model, lu->lu, n);
     if (rc) {
+        wi_free(ctx, cwork);
         wiot_lu_free(lu);
         return rc;
+    }
+    double anorm = 0;   /* ||I - A||_1 */
+    for (size_t j = 0; j < n; j++) {
+        double cs = 0;
+        for (size_t i = 0; i < n; i++)
+            cs += fabs(lu->lu[i + j * n]);
+        if (cs > anorm || cs != cs)
+            anorm = cs;
     }
     double t0 = wi_now();
     wi_threads th;
@@ -134,20 +151,47 @@ int wiot_lu_new(wiot_ctx *ctx, const wiot_table *t, int model, wiot_lu **out, wi
     double flops = 2.0 / 3.0 * (double)n * (double)n * (double)n;
     wi_account(ctx, flops, secs);
     if (linfo > 0) {
+        wi_free(ctx, cwork);
         wiot_lu_free(lu);
         return wi_error(ctx, WIOT_ESINGULAR, "I - %s is singular: U(%d,%d) = 0 (sector '%s_%s')",
                         model == WIOT_GHOSH ? "B" : "A", (int)linfo, (int)linfo,
                         t->country[(size_t)(linfo - 1) / t->S], t->sector[(size_t)(linfo - 1) % t->S]);
     }
     if (linfo < 0) {
+        wi_free(ctx, cwork);
         wiot_lu_free(lu);
         return wi_error(ctx, WIOT_ELAPACK, "dgetrf: argument %d invalid", (int)-linfo);
+    }
+    /* Condition estimate (2n^2 flops per step of dgecon's few solves). Below n*eps the
+     * solves lose every digit: refuse, naming the column with the smallest pivot. */
+    double rcond = 0;
+    lapack_int cinfo = n ? LAPACKE_dgecon_work(LAPACK_COL_MAJOR, '1', ln, lu->lu, ln, anorm, &rcond,
+                                               cwork, (lapack_int *)(cwork + 4 * n))
+                         : (rcond = 1, 0);
+    wi_free(ctx, cwork);
+    const double tiny = (double)(n ? n : 1) * 2.220446049250313e-16;
+    if (cinfo != 0 || !(rcond >= tiny)) {
+        size_t jmin = 0;
+        for (size_t j = 1; j < n; j++)
+            if (!(fabs(lu->lu[j + j * n]) >= fabs(lu->lu[jmin + jmin * n])))
+                jmin = j;
+        double piv = n ? lu->lu[jmin + jmin * n] : 0, sum = 0;
+        for (size_t k = 0; k < n; k++)   /* column sum of A (Ghosh: row sum of B) */
+            sum += model == WIOT_GHOSH ? t->Z[jmin + k * n] : t->Z[k + jmin * n];
+        sum = t->x[jmin] > 0 ? sum / t->x[jmin] : 0;
+        wiot_lu_free(lu);
+        return wi_error(ctx, WIOT_ESINGULAR, "I - %s is singular to working precision: reciprocal "
+                        "condition number %.2g < n eps = %.2g; smallest pivot %.2g in column "
+                        "'%s_%s' (%s sum of %s %.17g)", model == WIOT_GHOSH ? "B" : "A", rcond, tiny,
+                        piv, t->country[jmin / t->S], t->sector[jmin % t->S],
+                        model == WIOT_GHOSH ? "row" : "column", model == WIOT_GHOSH ? "B" : "A", sum);
     }
     if (info) {
         memset(info, 0, sizeof *info);
         info->seconds = secs;
         info->flops = flops;
         info->method = WIOT_METHOD_LU;
+        info->rcond = rcond;
     }
     *out = lu;
     return WIOT_OK;
@@ -205,7 +249,12 @@ int wiot_lu_solve(wiot_ctx *ctx, const wiot_lu *lu, int trans, size_t nrhs, doub
         return wi_error(ctx, WIOT_EINVAL, "wiot_lu_solve: trans must be WIOT_NOTRANS or WIOT_TRANS");
     if (ldb < lu->n)
         return wi_error(ctx, WIOT_EINVAL, "wiot_lu_solve: ldb %zu < n = %zu", ldb, lu->n);
-    return wi_lu_solve(ctx, lu, trans, nrhs, B, ldb);
+    int rc = wi_check_finite(ctx, NULL, "wiot_lu_solve: right-hand side", B, lu->n, nrhs, ldb);
+    if (!rc)
+        rc = wi_lu_solve(ctx, lu, trans, nrhs, B, ldb);
+    if (!rc)
+        rc = wi_check_finite(ctx, lu->t, "wiot_lu_solve: solution", B, lu->n, nrhs, ldb);
+    return rc;
 }
 
 /* residual = ||M X - I||_max with M = I - A (or I - B), in column blocks so that only
@@ -315,6 +364,10 @@ int wiot_lu_inverse(wiot_ctx *ctx, const wiot_lu *lu, double *L, size_t ldl, wio
             return rc;
         }
     }
+    if ((rc = wi_check_finite(ctx, lu->t, "inverse: entry", tmp, n, n, n))) {
+        wi_free(ctx, tmp);
+        return rc;   /* L untouched */
+    }
     for (size_t j = 0; j < n; j++)
         memcpy(L + j * ldl, tmp + j * n, n * sizeof *L);
     wi_free(ctx, tmp);
@@ -358,12 +411,14 @@ static int wi_inverse_of(wiot_ctx *ctx, const wiot_table *t, int model, double *
 
 int wiot_leontief(wiot_ctx *ctx, const wiot_table *t, double *L, size_t ldl, wiot_info *info)
 {
-    return wi_inverse_of(ctx, t, WIOT_LEONTIEF, L, ldl, info);
+    int rc = wi_inverse_of(ctx, t, WIOT_LEONTIEF, L, ldl, info);
+    return rc ? rc : wi_check_finite(ctx, t, "Leontief inverse: entry", L, t->n, t->n, ldl);
 }
 
 int wiot_ghosh(wiot_ctx *ctx, const wiot_table *t, double *G, size_t ldg, wiot_info *info)
 {
-    return wi_inverse_of(ctx, t, WIOT_GHOSH, G, ldg, info);
+    int rc = wi_inverse_of(ctx, t, WIOT_GHOSH, G, ldg, info);
+    return rc ? rc : wi_check_finite(ctx, t, "Ghosh inverse: entry", G, t->n, t->n, ldg);
 }
 
 /* -------------------------------------------------------- quantity model */
@@ -381,7 +436,11 @@ int wiot_quantity(wiot_ctx *ctx, const wiot_lu *lu, const double *f, double *x)
     if (!b)
         return WIOT_ENOMEM;
     memcpy(b, f, n * sizeof *b);
-    int rc = wi_lu_solve(ctx, lu, WIOT_NOTRANS, 1, b, n);
+    int rc = wi_check_finite(ctx, lu->t, "wiot_quantity: final demand", f, n, 1, n);
+    if (!rc)
+        rc = wi_lu_solve(ctx, lu, WIOT_NOTRANS, 1, b, n);
+    if (!rc)
+        rc = wi_check_finite(ctx, lu->t, "wiot_quantity: output", b, n, 1, n);
     if (!rc)
         memcpy(x, b, n * sizeof *x);
     wi_free(ctx, b);
@@ -426,6 +485,13 @@ int wiot_multipliers(wiot_ctx *ctx, const wiot_lu *lu, double *output_mult, doub
         }
     }
     double mm = active ? sm / (double)active : 1.0, mg = active ? sg / (double)active : 1.0;
+    if ((rc = wi_check_finite(ctx, lu->t, "output multiplier", m, n, 1, n)) ||
+        (rc = wi_check_finite(ctx, lu->t, "forward linkage (G 1)", g, n, 1, n)) ||
+        (rc = wi_check_finite(ctx, lu->t, "mean multiplier", &mm, 1, 1, 1)) ||
+        (rc = wi_check_finite(ctx, lu->t, "mean forward linkage", &mg, 1, 1, 1))) {
+        wi_free(ctx, m);
+        return rc;   /* outputs untouched */
+    }
     for (size_t i = 0; i < n; i++) {
         if (output_mult)
             output_mult[i] = m[i];

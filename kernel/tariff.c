@@ -745,6 +745,20 @@ int wiot_tariff(wiot_ctx *ctx, const wiot_lu *lu, const wiot_schedule *s, double
             third += r->cextra[d];
         revenue += r->rev[d];
     }
+    /* huge rates can overflow: no result is returned with NaN or Inf in it */
+    const double *tot[3] = {&total, &third, &revenue};
+    if ((rc = wi_check_finite(ctx, t, "direct tariff cost", r->direct, n, 1, n)) ||
+        (r->have_cum && (rc = wi_check_finite(ctx, t, "cumulative tariff", r->cum, n, 1, n))) ||
+        (r->have_exact && (rc = wi_check_finite(ctx, t, "exact price change", r->exact, n, 1, n))) ||
+        (rc = wi_check_finite(ctx, t, "extra input cost", r->extra, n, 1, n)) ||
+        (rc = wi_check_finite(ctx, t, "final users' price change", r->fin, C * K, 1, C * K)) ||
+        (rc = wi_check_finite(ctx, t, "final price change (all final demand)", r->fin_all, C, 1, C)) ||
+        (rc = wi_check_finite(ctx, t, "extra cost", r->cextra, C, 1, C)) ||
+        (rc = wi_check_finite(ctx, t, "tariff revenue", r->rev, C, 1, C)) ||
+        (rc = wi_check_finite(ctx, t, "total extra cost", tot[0], 1, 1, 1)) ||
+        (rc = wi_check_finite(ctx, t, "extra cost in third countries", tot[1], 1, 1, 1)) ||
+        (rc = wi_check_finite(ctx, t, "total tariff revenue", tot[2], 1, 1, 1)))
+        return rc;
     r->sum.total_extra_cost = total;
     r->sum.third_extra_cost = third;
     r->sum.total_revenue = revenue;
