@@ -458,6 +458,193 @@ WIOT_API const wiot_info *wiot_batch_info(const wiot_batch *b, size_t scenario);
 typedef void (*wiot_progress_fn)(void *ud, size_t done, size_t total);
 WIOT_API int wiot_ctx_set_progress(wiot_ctx *ctx, wiot_progress_fn fn, void *ud);
 
+/* ---------------------------------------------------------------- exposure */
+/* Supply-chain exposure (METHODS.md §4-5): where the value of each product comes
+ * from, which products cross a content threshold, trade in value added, and what a
+ * supply cut costs downstream (Ghosh) or upstream (hypothetical extraction).
+ * V = diag(a_v) L, L and G are never formed: every quantity is a solve with the LU
+ * of a factorization, with one right-hand side per source set, group or product.
+ * A source set is a mask over country-sectors: source[i] != 0 selects i (n entries).
+ *
+ * What the two content measures mean, for a source set S and a product j:
+ *  - value added (WIOT_MEASURE_VA): sum_{i in S} V[i,j], the share of the value of
+ *    one unit of j's final output that is value added (primary input: wages, profits,
+ *    and in WIOD 2013 also net product taxes and transport margins, shared/data
+ *    README §2.3) generated in S, directly or at any upstream stage. It lies in
+ *    [0, 1] and the shares of all sources add up to 1 (products with x[j] > 0).
+ *    This is the measure of rules on the value of foreign content.
+ *  - gross (WIOT_MEASURE_GROSS): sum_{i in S} (L - I)[i,j], the output of S needed
+ *    directly and indirectly per unit of j's final output, the unit of j itself
+ *    excluded ("total requirements"). It counts S's products at their full gross value
+ *    at every stage they cross (their own imported inputs included), so it double
+ *    counts, is >= 0 but may exceed 1, and for products j outside S it is an upper
+ *    bound of the VA measure (a_v <= 1). For j inside S the VA measure also counts
+ *    j's own value added a_v[j], which the gross measure leaves out: there
+ *    gross[j] >= va[j] - a_v[j]. */
+enum wiot_measure { WIOT_MEASURE_VA = 0, WIOT_MEASURE_GROSS = 1 };
+
+/* A source specification "COUNTRIES[:SECTORS]" as a mask. Each part is written as the
+ * imposer/target and sector fields of scenario files (README.md): codes, '*', groups
+ * (EU27 EU28 EU15 USMCA NAFTA G7 BRICS ASEAN), sector ranges A..B, goods, services,
+ * and '!' exclusions; items are separated by ';' or ','. Without ":SECTORS" every
+ * sector is selected. "CHN:c2,c12" = Chinese mining and basic metals; "USA" = all US
+ * sectors; "EU27:goods"; "*;!CHN:c12" = basic metals of every country but China.
+ * mask[n] gets 1 or 0; count (may be NULL) the number selected.
+ * returns WIOT_OK | WIOT_EINVAL | WIOT_EFORMAT (empty part or item, reversed range,
+ * a part that selects nothing) | WIOT_ENOTFOUND (unknown code or group) |
+ * WIOT_ENOMEM, e.g. "source 'XYZ:c2': field 'country': unknown country 'XYZ' (valid:
+ * AUS AUT ...; groups: ...)"; mask is untouched on failure. cost O(n + |spec|). */
+WIOT_API int wiot_select(wiot_ctx *ctx, const wiot_table *t, const char *spec,
+                         unsigned char *mask, size_t *count);
+/* The same for a list of countries (no ':' part): cmask[C]. */
+WIOT_API int wiot_select_countries(wiot_ctx *ctx, const wiot_table *t, const char *spec,
+                                   unsigned char *cmask, size_t *count);
+
+/* Content shares of a source set (METHODS.md §4), for every product j, as fractions
+ * (0.001 = 0.1 %):
+ *   share[j] = sum_{i in S} V[i,j] = ((a_v o 1_S)^T L)[j]        (WIOT_MEASURE_VA)
+ *   share[j] = sum_{i in S} (L - I)[i,j] = (1_S^T L)[j] - 1_S[j]  (WIOT_MEASURE_GROSS)
+ * by ONE transposed solve (I - A)^T y = a_v o 1_S (or 1_S). Products with x[j] = 0
+ * have share 0. lu: a Leontief factorization. source[n], share[n].
+ * info (may be NULL): seconds, flops, and, when WIOT_OPT_RESIDUAL is 1, residual
+ * ||(I - A)^T y - b||_inf (else -1).
+ * returns WIOT_OK | WIOT_EINVAL | WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * cost: 2n^2 flops (+2n^2 for the residual); 8n bytes and n size_t. */
+WIOT_API int wiot_content(wiot_ctx *ctx, const wiot_lu *lu, const unsigned char *source,
+                          int measure, double *share, wiot_info *info);
+
+/* Content of many groups at once (value-added origin by group):
+ *   W[j + g*ldw] = sum_{i: group[i] == g} V[i,j]          (WIOT_MEASURE_VA)
+ *                = sum_{i: group[i] == g} (L - I)[i,j]    (WIOT_MEASURE_GROSS)
+ * for every product j and group g < ngroups; group[n] names each country-sector's
+ * group, group[i] >= ngroups leaves i out. group == NULL: one group per country
+ * (ngroups must be C): W[j, c] is the share of country c's value added in product j.
+ * One transposed solve with ngroups right-hand sides, Y = L^T (diag(a_v) P),
+ * P[i,g] = [group[i] == g]. W[n x ngroups], ldw >= n (its contents are unspecified on
+ * failure). info as wiot_content. cost: 2n^2 ngroups flops (n = 1435, C = 41:
+ * 1.7e8), 8 n ngroups bytes extra for the residual. */
+WIOT_API int wiot_va_origin(wiot_ctx *ctx, const wiot_lu *lu, const size_t *group,
+                            size_t ngroups, int measure, double *W, size_t ldw,
+                            wiot_info *info);
+
+/* Chosen columns of V (or of L - I with WIOT_MEASURE_GROSS): V[i + q*ldv] =
+ * V[i, cols[q]], q < m: where the value of product cols[q] comes from, by source
+ * country-sector. m solves (I - A) X = E_cols, then rows scaled by a_v. VA columns sum
+ * to 1 (x > 0). V[n x m], ldv >= n. cost: 2n^2 m flops. */
+WIOT_API int wiot_va_columns(wiot_ctx *ctx, const wiot_lu *lu, const size_t *cols, size_t m,
+                             int measure, double *V, size_t ldv, wiot_info *info);
+
+/* The products that cross a threshold: the indices j with share[j] >= threshold,
+ * sorted by share descending (ties by index), into list (room for n; NULL: count
+ * only). Returns their number (0 for share == NULL). ">=" reads rules worded "X or
+ * more" (China, October 2025: Chinese-origin content worth 0.1 % or more); with
+ * continuous shares "more than X" gives the same list. cost O(n log n), no memory. */
+WIOT_API size_t wiot_crossing(const double *share, size_t n, double threshold, size_t *list);
+
+/* Material-cost shares of a set of input country-sectors, for rules on the share of
+ * some inputs in a product's material cost (the Section 232 derivative test: steel
+ * and aluminium at least two thirds of material cost; inputs "*:c12"):
+ *   direct[j] = sum_{i in I and base} Z[i,j] / sum_{i in base} Z[i,j]
+ *   total[j]  = sum_{i in I and base} (L - I)[i,j] / sum_{i in base} (L - I)[i,j]
+ * direct: the product's own purchases; total: purchases at every upstream stage
+ * (gross requirements, so inputs of inputs count again). base[n] (NULL = every
+ * country-sector) defines material cost: the table's intermediate inputs include
+ * services, so base = "*:goods" is the reading closest to "materials". Shares are 0
+ * where the denominator is 0. direct[n], total[n]: either may be NULL.
+ * info: as wiot_content. cost: n^2 (direct) + one transposed solve with 2 right-hand
+ * sides (total). */
+WIOT_API int wiot_material_share(wiot_ctx *ctx, const wiot_lu *lu, const unsigned char *inputs,
+                                 const unsigned char *base, double *direct, double *total,
+                                 wiot_info *info);
+
+/* Trade in value added (METHODS.md §4; Koopman, Wang & Wei 2014, "KWW").
+ * Gross exports of country-sector j: e[j] = sum_{k: c(k) != c(j)} Z[j,k] +
+ * sum_{d != c(j)} sum_q F[j, d*K+q] (intermediate and final sales abroad).
+ * With W[j,o] = sum_{i in o} V[i,j] (wiot_va_origin by country) and
+ * VAFD[o,d] = sum_j W[j,o] f_d[j] (f_d: d's final demand), per country c:
+ *   EXPORTS  E_c   = sum_{j in c} e[j]
+ *   DVA      DVA_c = sum_{j in c} W[j,c] e[j] = V_c B_cc E_c*: KWW terms 1-6 (value
+ *            added exported, returned domestic VA and domestic double counting)
+ *   FVA      FVA_c = sum_{j in c} (1 - W[j,c]) e[j] = sum_{o != c} V_o B_oc E_c*: KWW
+ *            terms 7-9 (foreign VA and foreign double counting); FVA_c / E_c is
+ *            backward GVC participation
+ *   NOORIGIN exports of country-sectors with x = 0: they have no inputs and no
+ *            value added, so no origin (WIOD 2013: inventory entries, ~0)
+ *   FORWARD  DVX_c = sum_{j not in c} W[j,c] e[j]: c's value added inside other
+ *            countries' gross exports; DVX_c / E_c is forward participation
+ *   VAX      sum_{d != c} VAFD[c,d]: c's value added absorbed by foreign final demand
+ *            (value-added exports, Johnson & Noguera 2012; KWW terms 1-3)
+ *   VA       sum_{i in c} v[i]
+ *   VAFD     sum_d VAFD[c,d]: c's value added absorbed by all final demand
+ * Identities: DVA_c + FVA_c + NOORIGIN_c = E_c exactly (columns of V sum to 1);
+ * sum_c FVA_c = sum_c DVX_c; sum_o VAFD[o,d] = d's final demand for products with
+ * x > 0; VAFD_c = VA_c and DVA_c - VAX_c = KWW terms 4-6 (returned VA and domestic
+ * double counting) only where the table's row identity x = L f holds exactly (WIOD
+ * 2013 rounding breaks it by up to ~1e2 per row). KWW's finer split of DVA into
+ * terms 1, 2, 3, 4, 5, 6 and of FVA into 7, 8, 9 is NOT computed.
+ * country[C x WIOT_TIVA_NITEMS] (ldc >= C): item q of country c at country[c + q*ldc].
+ * sector[n x WIOT_TIVA_NITEMS] (lds >= n; may be NULL): the same per country-sector,
+ *   EXPORTS, DVA, FVA, NOORIGIN by exporting country-sector j (backward view), and
+ *   FORWARD, VAX, VA, VAFD by the country-sector i generating the value added
+ *   (forward view: FORWARD[i] = a_v[i] sum_{k not in c(i)} L[i,k] e[k]); the country
+ *   rows are the sums of the sector rows.
+ * vafd[C x C] (ldv >= C; may be NULL): vafd[o + d*ldv] = VAFD[o,d].
+ * Millions (the table's units). info (may be NULL): residual of the solves, seconds,
+ * flops. returns WIOT_OK | WIOT_EINVAL | WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * cost: one transposed solve with C right-hand sides (2n^2 C flops) and 2n C^2; with
+ * sector, one more solve with 2C + 1 right-hand sides; memory 8(3nC + C^2) bytes, with
+ * sector 8n(2C + 1) more. */
+enum wiot_tiva_item {
+    WIOT_TIVA_EXPORTS = 0, WIOT_TIVA_DVA = 1, WIOT_TIVA_FVA = 2, WIOT_TIVA_NOORIGIN = 3,
+    WIOT_TIVA_FORWARD = 4, WIOT_TIVA_VAX = 5, WIOT_TIVA_VA = 6, WIOT_TIVA_VAFD = 7
+};
+#define WIOT_TIVA_NITEMS 8
+WIOT_API int wiot_tiva(wiot_ctx *ctx, const wiot_lu *lu, double *country, size_t ldc,
+                       double *sector, size_t lds, double *vafd, size_t ldv, wiot_info *info);
+
+/* Ghosh forward exposure (METHODS.md §5): dx^T = dv^T G, G = (I - B)^{-1}: the change in
+ * every country-sector's output when primary inputs change by dv (dv = -v on a
+ * source set: its supply stops), each buyer's output tied to its inputs by the fixed
+ * allocation coefficients B. A measure of forward exposure, not a behavioural model.
+ * One transposed solve (I - B)^T dx = dv with a WIOT_GHOSH factorization (no inverse).
+ * dv[n], dx[n] (may alias), millions. info as wiot_content. cost 2n^2 flops. */
+WIOT_API int wiot_ghosh_exposure(wiot_ctx *ctx, const wiot_lu *glu, const double *dv,
+                                 double *dx, wiot_info *info);
+
+/* Hypothetical extraction of a source's supply (METHODS.md §5; Miller & Blair ch. 12).
+ * The links removed are the coefficients of sales from each i in source to buyers j
+ * whose country c(j) is in to (to[C]; NULL = every country); with the flag
+ * WIOT_EXTRACT_FOREIGN only those with c(j) != c(i) (the source's exports).
+ *  Leontief factorization (demand-driven: the upstream loss): A* = A less those links,
+ *  f = final demand (row sums of F):
+ *    lost       = L f - L* f    output no longer produced: the source's lost sales
+ *                               and everything upstream that went into them;
+ *    lost_final = L f - L* f*   the same when the source's sales to final users in the
+ *                               to countries stop as well (f* = f less those sales,
+ *                               with FOREIGN only foreign final users).
+ *  Ghosh factorization (supply-driven: the downstream loss): B* = B less those links,
+ *    lost = G^T v - G*^T v      output of buyers downstream that no longer receive the
+ *                               inputs; lost_final, if given, equals lost.
+ * Both are computed directly as lost = M*^{-1} b, b = the removed flows at baseline
+ * output (no difference of two large vectors), so extracting nothing loses exactly 0.
+ * The baseline is the model's own (L f or G^T v = x); L f differs from the table's x
+ * by its row-identity rounding.
+ * method: WIOT_METHOD_WOODBURY reuses lu: the k = |source| removed rows are a rank-k
+ *   change M* = M + U W (U: k columns of I, W: the removed coefficients), solved by
+ *   Sherman-Morrison-Woodbury with a k x k capacitance matrix, no new factorization;
+ *   WIOT_METHOD_DENSE forms M* and factors it afresh (the brute-force reference);
+ *   WIOT_METHOD_NONE chooses Woodbury when 3k <= n, else dense.
+ * lost[n], lost_final[n] (may be NULL): millions, >= 0 up to rounding.
+ * info (may be NULL): method used, rank k, seconds, flops, and (WIOT_OPT_RESIDUAL)
+ * residual max |M* lost - b| in millions.
+ * returns WIOT_OK | WIOT_EINVAL | WIOT_ESINGULAR | WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * cost: Woodbury 2n^2(k + 3) + 2nk^2 + 2k^3/3 flops, 8(2nk + k^2) bytes (n = 1435, k =
+ * 35: 1.5e8 flops); dense 2n^3/3 + 6n^2 flops (2.0e9), 8n^2 bytes. */
+enum wiot_extract_flags { WIOT_EXTRACT_FOREIGN = 1 };
+WIOT_API int wiot_extract(wiot_ctx *ctx, const wiot_lu *lu, const unsigned char *source,
+                          const unsigned char *to, int flags, int method, double *lost,
+                          double *lost_final, wiot_info *info);
+
 #ifdef __cplusplus
 }
 #endif

@@ -68,7 +68,8 @@ int parse_int(const char *s, int lo, int hi, int *out)
 }
 
 enum { OPT_THREADS = 1000, OPT_GHOSH, OPT_PASS, OPT_METHOD, OPT_QUIET, OPT_TOP, OPT_SCALE, OPT_DRAWS,
-       OPT_SEED, OPT_SD, OPT_YEARS, OPT_FORMAT };
+       OPT_SEED, OPT_SD, OPT_YEARS, OPT_FORMAT, OPT_SOURCE, OPT_MEASURE, OPT_THRESHOLD, OPT_TO,
+       OPT_BY_SECTOR };
 
 enum { OPT_MAX_MEMORY = 2000 };   /* accepted by every command */
 
@@ -110,6 +111,9 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         {"scale", required_argument, 0, OPT_SCALE}, {"draws", required_argument, 0, OPT_DRAWS},
         {"seed", required_argument, 0, OPT_SEED}, {"sd", required_argument, 0, OPT_SD},
         {"years", required_argument, 0, OPT_YEARS}, {"format", required_argument, 0, OPT_FORMAT},
+        {"source", required_argument, 0, OPT_SOURCE}, {"measure", required_argument, 0, OPT_MEASURE},
+        {"threshold", required_argument, 0, OPT_THRESHOLD}, {"to", required_argument, 0, OPT_TO},
+        {"by-sector", no_argument, 0, OPT_BY_SECTOR},
         {"max-memory", required_argument, 0, OPT_MAX_MEMORY},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
@@ -143,6 +147,11 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_SD: name = "sd"; break;
         case OPT_YEARS: name = "years"; break;
         case OPT_FORMAT: name = "format"; break;
+        case OPT_SOURCE: name = "source"; break;
+        case OPT_MEASURE: name = "measure"; break;
+        case OPT_THRESHOLD: name = "threshold"; break;
+        case OPT_TO: name = "to"; break;
+        case OPT_BY_SECTOR: name = "by-sector"; break;
         case OPT_MAX_MEMORY:
             if ((o->max_memory = parse_size(optarg)) < 0)
                 return usage_error(cmd, "--max-memory takes a size such as 512M, 4G or 1073741824, "
@@ -218,6 +227,11 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         }
         case OPT_YEARS: o->years = optarg; break;
         case OPT_FORMAT: o->format = optarg; break;
+        case OPT_SOURCE: o->source = optarg; break;
+        case OPT_MEASURE: o->measure = optarg; break;
+        case OPT_THRESHOLD: o->threshold = optarg; break;
+        case OPT_TO: o->to = optarg; break;
+        case OPT_BY_SECTOR: o->by_sector = 1; break;
         }
     }
     if (optind < argc)
@@ -1206,6 +1220,9 @@ static const char *MAIN_HELP =
     "  multipliers   output multipliers and linkages as CSV\n"
     "  tariff        tariff scenarios: prices, consumer prices, costs and revenue\n"
     "  sweep         one scenario at many scales or Monte Carlo draws (batched)\n"
+    "  content       a source's value-added (or gross) content in every product; thresholds\n"
+    "  tiva          trade in value added per country: DVA, FVA, participation, VAX\n"
+    "  extract       hypothetical extraction of a source's supply: output lost\n"
     "  version       library version\n"
     "every command also takes --max-memory SIZE (e.g. 4G): refuse work that needs more\n";
 
@@ -1234,6 +1251,12 @@ int main(int argc, char **argv)
         return cmd_tariff(argc - 1, argv + 1);
     if (!strcmp(cmd, "sweep"))
         return cmd_sweep(argc - 1, argv + 1);
+    if (!strcmp(cmd, "content"))
+        return cmd_content(argc - 1, argv + 1);
+    if (!strcmp(cmd, "tiva"))
+        return cmd_tiva(argc - 1, argv + 1);
+    if (!strcmp(cmd, "extract"))
+        return cmd_extract(argc - 1, argv + 1);
     fprintf(stderr, "wiot: unknown command '%s' (see 'wiot --help')\n", cmd);
     return EXIT_USAGE;
 }

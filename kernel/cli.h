@@ -30,6 +30,12 @@ typedef struct opts {
     double sd;                /* --sd X */
     const char *years;        /* --years 1995:2011 or a comma list */
     const char *format;       /* --format */
+    /* supply-chain exposure (wiot content, tiva, extract) */
+    const char *source;       /* --source COUNTRIES[:SECTORS] */
+    const char *measure;      /* --measure va|gross */
+    const char *threshold;    /* --threshold X[,Y...] */
+    const char *to;           /* --to COUNTRIES */
+    int by_sector;            /* --by-sector */
 } opts;
 
 typedef struct outfile {
@@ -78,6 +84,9 @@ typedef struct cli_par {
 extern cli_par g_par;
 /* subcommands in their own files */
 int cmd_sweep(int argc, char **argv);
+int cmd_content(int argc, char **argv);   /* cli_exposure.c */
+int cmd_tiva(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 const char *role_name(int role);
 
 #endif

@@ -128,6 +128,24 @@ size_t wi_imposers(const wiot_schedule *s, size_t *list);
 void wi_Et_apply(int nt, const wiot_table *t, const wiot_schedule *s, const size_t *imp,
                  size_t nimp, double rho, const double *p, double *out);
 
+/* ---- scenario-file selection syntax (scenario.c), reused for source specs */
+/* Resolve one country field (sectors == 0) or sector field (sectors == 1) written in
+ * scenario-file syntax (codes, '*', groups, A..B ranges, goods/services, '!'
+ * exclusions; items separated by ';', and also by ',' when comma != 0) against t's
+ * codes. sel[C or S] gets 1 for every selected code, 0 elsewhere; *count (may be
+ * NULL) the number selected. Messages read "<where>: field '<country|sector>': ...".
+ * returns WIOT_OK | WIOT_EFORMAT | WIOT_ENOTFOUND | WIOT_ENOMEM; sel is untouched on
+ * failure. */
+int wi_spec_field(wiot_ctx *ctx, const wiot_table *t, int sectors, const char *text, size_t len,
+                  int comma, const char *where, unsigned char *sel, size_t *count);
+
+/* ---- provider layouts (formats.c) */
+struct wi_ext;
+void wi_ext_free(const wiot_allocator *a, struct wi_ext *e);
+/* Called first by wiot_table_load: when path holds a provider layout (or a directory
+ * or zip archive), loads it and sets *handled; else leaves *handled 0. */
+int wi_format_hook(wiot_ctx *ctx, const char *path, wiot_table **out, int *handled);
+
 /* ---- table internals (table.c) */
 /* Code lookups used by the scenario parser and the tariff kernels. */
 size_t wi_table_find(char *const *codes, size_t count, const char *code);

@@ -524,6 +524,7 @@ typedef struct wi_parse {
     wi_vec pool;                /* char: NUL-terminated names */
     unsigned char *inc, *exc;   /* max(C, S) marks each */
     size_t last;                /* the previous line's scenario, or -1 */
+    int comma;                  /* ',' also separates items (wi_spec_field) */
 } wi_parse;
 
 static int wi_perr(wi_parse *P, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -534,19 +535,22 @@ static int wi_perr(wi_parse *P, int rc, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    if (P->lineno == 0)   /* a specification outside a file (wi_spec_field) */
+        return wi_error(P->ctx, rc, "%s: %s", P->file, buf);
     return wi_error(P->ctx, rc, "%s:%zu: %s", P->file, P->lineno, buf);
 }
 
-/* Split f at ';' and call item(P, fname, item, neg, marks) for each item. */
+/* Split f at ';' (and ',' when P->comma) and call item(P, fname, item, neg, marks)
+ * for each item. */
 typedef int (*wi_item_fn)(wi_parse *P, const char *fname, wi_str item, unsigned char *mark);
 
 static int wi_items(wi_parse *P, const char *fname, wi_str f, wi_item_fn fn)
 {
     const char *p = f.p, *end = f.p + f.n;
     for (;;) {
-        const char *q = memchr(p, ';', (size_t)(end - p));
-        if (!q)
-            q = end;
+        const char *q = p;
+        while (q < end && *q != ';' && !(P->comma && *q == ','))
+            q++;
         wi_str item = {p, (size_t)(q - p)};
         int neg = item.n && item.p[0] == '!';
         if (neg) {
@@ -703,6 +707,52 @@ static int wi_field_sectors(wi_parse *P, wi_str f, uint32_t *count)
     memset(P->exc, 0, P->sc->S);
     int rc = wi_items(P, "sector", f, wi_sector_item);
     return rc ? rc : wi_select(P, "sector", f, P->sc->S, "sector", count);
+}
+
+/* One country or sector field in scenario-file syntax outside a file (internal.h). */
+int wi_spec_field(wiot_ctx *ctx, const wiot_table *t, int sectors, const char *text, size_t len,
+                  int comma, const char *where, unsigned char *sel, size_t *count)
+{
+    const size_t C = t->C, S = t->S, m = C > S ? C : S;
+    struct wiot_scenarios sc;
+    wi_parse P;
+    memset(&sc, 0, sizeof sc);
+    memset(&P, 0, sizeof P);
+    sc.C = C;
+    sc.S = S;
+    sc.country = t->country;
+    sc.sector = t->sector;
+    unsigned char *buf = wi_alloc(ctx, 2 * m + S);
+    if (!buf)
+        return WIOT_ENOMEM;
+    sc.goods = buf + 2 * m;
+    sc.goods_defined = wi_goods(sc.sector, S, sc.goods);
+    P.ctx = ctx;
+    P.sc = &sc;
+    P.file = where;
+    P.last = (size_t)-1;
+    P.comma = comma;
+    P.inc = buf;
+    P.exc = buf + m;
+    const size_t cnt = sectors ? S : C;
+    const char *fname = sectors ? "sector" : "country";
+    wi_str f = {text, len};
+    memset(buf, 0, 2 * m);
+    int rc = f.n == 0 ? wi_perr(&P, WIOT_EFORMAT, "field '%s': empty", fname)
+                      : wi_items(&P, fname, f, sectors ? wi_sector_item : wi_country_item);
+    size_t k = 0;
+    for (size_t i = 0; !rc && i < cnt; i++)
+        k += P.inc[i] && !P.exc[i];
+    if (!rc && k == 0)
+        rc = wi_perr(&P, WIOT_EFORMAT, "field '%s': '%.*s' selects no %s", fname, WI_PR(f), fname);
+    if (!rc) {
+        for (size_t i = 0; i < cnt; i++)
+            sel[i] = P.inc[i] && !P.exc[i];
+        if (count)
+            *count = k;
+    }
+    wi_free(ctx, buf);
+    return rc;
 }
 
 static int wi_field_rate(wi_parse *P, wi_str f, double *rate)

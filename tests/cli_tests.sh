@@ -121,6 +121,38 @@ check years_files 0 out "" -- "$W" tariff --years ../data/wiod2013/wiot_2011.csv
 ok test "$(grep -c '^2011,' "$tmp/yf/countries.csv")" -eq 41
 check years_missing 1 err "no WIOD 2013 table for 1990" -- "$W" tariff --years 1990:1991
 
+# supply-chain exposure: content, tiva, extract
+for c in content tiva extract; do check "help_$c" 0 out "usage: wiot $c" -- "$W" $c --help; done
+check content_cn 0 out "threshold 0.1 %: 945 of 1435 products cross (share >= 0.001); 912 of them made outside CHN" -- "$W" content --source CHN:c2,c12 --threshold 0.001 -o "$tmp/content.csv"
+ok test "$(head -1 "$tmp/content.csv")" = "country,sector,share,crosses_0.001"
+ok test "$(wc -l < "$tmp/content.csv")" -eq 1436
+ok test "$(grep -c ',1$' "$tmp/content.csv")" -eq 945
+check content_us 0 out "threshold 25 %" -- "$W" content --source USA --threshold 0.25,0.10 -o "$tmp/us.csv"
+ok test "$(head -1 "$tmp/us.csv")" = "country,sector,share,crosses_0.25,crosses_0.1"
+check content_gross 0 out "measure: gross" -- "$W" content --source 'EU27:goods' --measure gross --top 3
+check content_small 0 out "Content of TUR (3 country-sectors in TUR)" -- "$W" content -t ../data/examples/decompr_leather.csv --source TUR
+check_msg content_nosource 2 "wiot content: --source SPEC is required (e.g. --source CHN:c2,c12) (see 'wiot content --help')" -- "$W" content
+check_msg content_measure 2 "wiot content: --measure takes va or gross, got 'net' (see 'wiot content --help')" -- "$W" content --source USA --measure net
+check_msg content_thr 2 "wiot content: --threshold takes up to 16 comma-separated fractions >= 0 (0.001 = 0.1 %), got '0.1,x' (see 'wiot content --help')" -- "$W" content --source USA --threshold 0.1,x
+check content_unknown 1 err "^wiot: source 'XYZ:c2': field 'country': unknown country 'XYZ'" -- "$W" content --source XYZ:c2
+check content_range 1 err "^wiot: source 'CHN:c9..c2': field 'sector': range 'c9..c2' is reversed" -- "$W" content --source CHN:c9..c2
+check tiva 0 out "world FVA" -- "$W" tiva -o "$tmp/tiva.csv"
+ok test "$(wc -l < "$tmp/tiva.csv")" -eq 42
+ok sh -c "head -1 '$tmp/tiva.csv' | grep -q '^country,exports,dva,fva,noorigin,fva_share,forward,forward_share,vax,va,vafd,va_in_fd_from_AUS,'"
+check tiva_sector 0 out "" -- "$W" tiva --by-sector -o "$tmp/tivas.csv"
+ok test "$(wc -l < "$tmp/tivas.csv")" -eq 1436
+# DVA + FVA + no-origin = exports on every row (exports < 0 where inventories are)
+ok awk -F, 'NR > 1 { d = $4 + $5 + $6 - $3; e = $3 < 0 ? -$3 : $3; if (d > 1e-6 * (e + 1) || -d > 1e-6 * (e + 1)) bad++ } END { exit bad > 0 }' "$tmp/tivas.csv"
+check tiva_decompr 0 out "" -- "$W" tiva -t ../data/examples/decompr_leather.csv -o "$tmp/tivad.csv"
+ok grep -q "^ARG,64.3," "$tmp/tivad.csv"
+check extract 0 out "method: Woodbury update of the LU, rank 35" -- "$W" extract --source CHN -o "$tmp/ext.csv"
+ok test "$(head -1 "$tmp/ext.csv")" = "country,sector,output,lost,lost_with_final,lost_ghosh"
+ok test "$(wc -l < "$tmp/ext.csv")" -eq 1436
+check extract_to 0 out "its sales to buyers in USA" -- "$W" extract --source CHN:c14 --to USA --top 3
+check extract_dense 0 out "fresh dense LU" -- "$W" extract --source EU27 --top 2
+check extract_badto 1 err "countries 'USA:c1': a country list takes no ':SECTORS' part" -- "$W" extract --source CHN --to USA:c1
+check_msg exposure_opt 2 "wiot content: option '--by-sector' does not apply to this command (see 'wiot content --help')" -- "$W" content --source USA --by-sector
+
 # the shipped data match their recorded checksums
 ok sh -c 'cd ../data && sha256sum --quiet -c SHA256SUMS'
 
