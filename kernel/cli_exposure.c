@@ -194,37 +194,51 @@ int cmd_content(int argc, char **argv)
     else
         printf("measure: gross - output of the source needed per unit of each product's final "
                "output (L - I; double counts, may exceed 1)\n");
+    /* "outside": products made outside the source countries; when the source spans
+     * every country (e.g. "*:c12"), the products outside the source set */
+    size_t nsc = 0;
+    for (size_t c = 0; c < C; c++)
+        nsc += cmask[c] != 0;
+    const int every = nsc == C;
+    char where[300];
+    if (every)
+        snprintf(where, sizeof where, "outside the source country-sectors");
+    else
+        snprintf(where, sizeof where, "made outside %s", cl);
+#define OUTSIDE(i) (every ? !mask[i] : !cmask[(i) / S])
     for (int q = 0; q < nthr; q++) {
         size_t m = wiot_crossing(share, n, thr[q], list), out = 0;
         for (size_t r = 0; r < m; r++)
-            out += !cmask[list[r] / S];
-        printf("\n  threshold %g %%: %zu of %zu products cross (share >= %g); %zu of them made "
-               "outside %s\n", 100 * thr[q], m, n, thr[q], out, cl);
+            out += OUTSIDE(list[r]);
+        printf("\n  threshold %g %%: %zu of %zu products cross (share >= %g); %zu of them %s\n",
+               100 * thr[q], m, n, thr[q], out, where);
         size_t shown = 0;
         for (size_t r = 0; r < m && shown < top; r++) {
             size_t i = list[r];
-            if (cmask[i / S])
+            if (!OUTSIDE(i))
                 continue;
             if (!shown)
-                printf("    highest made outside the source countries:\n");
+                printf("    highest %s:\n", where);
             printf("    %-10s %-45.45s %9.4f %%\n", label(t, i, lb, sizeof lb), sname(t, i, nb, sizeof nb),
                    100 * share[i]);
             shown++;
         }
     }
-    /* without thresholds: the highest shares outside the source countries */
+    /* without thresholds: the highest shares outside the source */
     if (nthr == 0) {
         for (size_t i = 0; i < n; i++)
-            key[i] = cmask[i / S] ? -INFINITY : share[i];
+            key[i] = OUTSIDE(i) ? share[i] : -INFINITY;
         sort_desc(list, n, key);
-        printf("\n  highest shares in products made outside %s:\n", cl);
+        printf("\n  highest shares in products %s:\n", where);
         for (size_t r = 0; r < top && r < n && key[list[r]] > -INFINITY; r++) {
             size_t i = list[r];
             printf("    %-10s %-45.45s %9.4f %%\n", label(t, i, lb, sizeof lb), sname(t, i, nb, sizeof nb),
                    100 * share[i]);
         }
     }
-    /* by country: output-weighted mean share of its products */
+#undef OUTSIDE
+    /* by country: output-weighted mean share of its products (other countries only,
+     * unless the source spans them all) */
     const double *x = wiot_table_x(t);
     for (size_t c = 0; c < C; c++) {
         double sx = 0, s = 0;
@@ -232,7 +246,7 @@ int cmd_content(int argc, char **argv)
             sx += x[j];
             s += x[j] * share[j];
         }
-        key[c] = cmask[c] ? -INFINITY : sx > 0 ? s / sx : 0.0;
+        key[c] = cmask[c] && !every ? -INFINITY : sx > 0 ? s / sx : 0.0;
     }
     sort_desc(list, C, key);
     printf("\n  countries whose output has the highest mean share (output-weighted), %%:\n   ");
@@ -524,33 +538,37 @@ int cmd_extract(int argc, char **argv)
     printf("  %-7s %16s %8s %16s %8s %16s %8s\n", "", "upstream", "%", "upstream+final", "%",
            "downstream", "%");
     printf("  %-7s %16.1f %8s %16.1f %8s %16.1f %8s\n", "world", tl, "", tf, "", tg, "");
+    /* a source of a few countries: its rows first, then the others ranked; a group
+     * or every country: all countries ranked */
+    size_t nsc = 0;
     for (size_t c = 0; c < C; c++)
-        key[c] = cf[c];
-    sort_desc(idx, C, key);
+        nsc += cmask[c] != 0;
+    const int few = nsc <= 5 && nsc < C;
 #define ROW(c)                                                                                 \
     printf("  %-7s %16.1f %8.3f %16.1f %8.3f %16.1f %8.3f\n", wiot_table_country(t, c), cl[c],   \
            cx[c] > 0 ? 100 * cl[c] / cx[c] : 0.0, cf[c], cx[c] > 0 ? 100 * cf[c] / cx[c] : 0.0, cg[c], \
            cx[c] > 0 ? 100 * cg[c] / cx[c] : 0.0)
-    for (size_t c = 0; c < C; c++)
-        if (cmask[c])
-            ROW(c);
-    printf("  other countries, most affected (upstream+final):\n");
-    for (size_t r = 0, shown = 0; r < C && shown < (size_t)o.top; r++)
-        if (!cmask[idx[r]]) {
+    if (few)
+        for (size_t c = 0; c < C; c++)
+            if (cmask[c])
+                ROW(c);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t c = 0; c < C; c++)
+            key[c] = few && cmask[c] ? -INFINITY : pass == 0 ? cf[c] : cg[c];
+        sort_desc(idx, C, key);
+        printf("  %s, most affected %s:\n", few ? "other countries" : "countries",
+               pass == 0 ? "(upstream+final)" : "downstream (Ghosh)");
+        for (size_t r = 0; r < C && r < (size_t)o.top && key[idx[r]] > -INFINITY; r++)
             ROW(idx[r]);
-            shown++;
-        }
-    for (size_t c = 0; c < C; c++)
-        key[c] = cmask[c] ? -INFINITY : cg[c];
-    sort_desc(idx, C, key);
-    printf("  other countries, most affected downstream (Ghosh):\n");
-    for (size_t r = 0; r < C && r < (size_t)o.top && key[idx[r]] > -INFINITY; r++)
-        ROW(idx[r]);
+    }
 #undef ROW
     for (size_t i = 0; i < n; i++)
-        key[i] = cmask[i / S] ? -INFINITY : lf[i];
+        key[i] = (nsc == C ? mask[i] : cmask[i / S]) ? -INFINITY : lf[i];
     sort_desc(idx, n, key);
-    printf("\n  Country-sectors outside %s losing most (upstream+final), millions\n", sl);
+    if (nsc == C)
+        printf("\n  Country-sectors outside the source losing most (upstream+final), millions\n");
+    else
+        printf("\n  Country-sectors outside %s losing most (upstream+final), millions\n", sl);
     for (size_t r = 0; r < n && r < (size_t)o.top && key[idx[r]] > -INFINITY; r++) {
         size_t i = idx[r];
         printf("    %-10s %-40.40s %12.1f (%6.2f %%)\n", label(t, i, lb, sizeof lb),
