@@ -181,6 +181,26 @@ static void wi_table_release(wiot_table *t)
 
 void wiot_table_free(wiot_table *t) { wi_table_release(t); }
 
+
+/* The table's memory, refused before anything is allocated when it overflows size_t
+ * (WIOT_ETOOLARGE) or exceeds the context's cap (WIOT_ENOMEM, with the size needed):
+ * 8 (n^2 + n C K + 2n) bytes for Z, F, x and v. */
+static int wi_table_need(wiot_ctx *ctx, const char *name, size_t C, size_t S, size_t K)
+{
+    size_t n, CK, nn, nf, tot;
+    if (wi_mul(NULL, C, S, &n))
+        return wi_msg(ctx, WIOT_ETOOLARGE, name, 0, "the table's size overflows: %zu countries "
+                      "x %zu sectors", C, S);
+    if (wi_mul(NULL, C, K, &CK) || wi_mul(NULL, n, n, &nn) || wi_mul(NULL, n, CK, &nf) ||
+        wi_add(NULL, nn, nf, &tot) || wi_add(NULL, tot, n, &tot) || wi_add(NULL, tot, n, &tot) ||
+        wi_mul(NULL, tot, sizeof(double), &tot))
+        return wi_msg(ctx, WIOT_ETOOLARGE, name, 0, "the table's size overflows: n = %zu "
+                      "country-sectors (C = %zu, S = %zu, K = %zu)", n, C, S, K);
+    char what[WI_LABEL_MAX + 16];
+    snprintf(what, sizeof what, "%s: the table", name);
+    return wi_budget(ctx, tot, what, "n = %zu, C = %zu, S = %zu, K = %zu", n, C, S, K);
+}
+
 /* The table, its numeric arrays and its name. Dimensions already validated >= 1. */
 static int wi_table_alloc(wiot_ctx *ctx, size_t C, size_t S, size_t K, const char *name,
                           wiot_table **out)
@@ -542,11 +562,60 @@ static voidpf wi_zalloc(voidpf opaque, uInt items, uInt size)
 
 static void wi_zfree(voidpf opaque, voidpf p) { wi_free(opaque, p); }
 
-static int wi_grow(wiot_ctx *ctx, char **buf, size_t len, size_t *cap)
+#define WI_STOP (-1)                   /* wi_grow: stop, the text so far is refused anyway */
+#define WI_LINE1_MAX ((size_t)64 << 20)  /* longest first line (header) read */
+#define WI_FIRST_MAX ((size_t)16 << 20)  /* most inflated before wi_grow's first checks */
+
+/* Grow a buffer of text being read or inflated (len bytes in it, all of cap used).
+ * Limits, so that a gzip bomb or an endless device is refused after a bounded amount
+ * (checked at each growth, so the buffer never exceeds twice the text):
+ *  - the context's memory cap (WIOT_OPT_MAX_MEMORY, or the memory available);
+ *  - text that is neither gzip nor .wiot and does not start "country,sector," is not
+ *    read further (WI_STOP): the parser refuses its header with the usual message;
+ *  - a first line longer than WI_LINE1_MAX is no table header;
+ *  - once line 1 (f fields, h bytes) is complete, the text holds at most f lines of
+ *    at most 32 h bytes each (the n + 2 rows have the header's f fields, a number
+ *    has at most 25 characters where a label has at least 3 and a comma).
+ * kind names the text in messages ("the file", "the inflated text"). */
+static int wi_grow(wiot_ctx *ctx, const char *name, const char *kind, char **buf, size_t len,
+                   size_t *cap)
 {
+    const char *b = *buf;
+    char b1[64], b2[32];
+    if (!(len >= 2 && (unsigned char)b[0] == 0x1f && (unsigned char)b[1] == 0x8b) &&
+        !(len >= 8 && memcmp(b, "WIOT\0BIN", 8) == 0)) {
+        static const char pre[] = "country,sector,";
+        if (memcmp(b, pre, len < sizeof pre - 1 ? len : sizeof pre - 1) != 0)
+            return WI_STOP;
+        const char *nl = memchr(b, '\n', len);
+        if (!nl && len >= WI_LINE1_MAX)
+            return wi_msg(ctx, WIOT_EFORMAT, name, 1, "line 1 is longer than %s without a "
+                          "line end: not a table header", wi_bytes_str(b1, sizeof b1,
+                          (double)WI_LINE1_MAX));
+        if (nl) {
+            size_t f = 1;
+            for (const char *p = b; p < nl; p++)
+                f += *p == ',';
+            double most = (double)f * 32.0 * (double)(nl - b + 1) + 65536.0;
+            if ((double)len > most)
+                return wi_msg(ctx, WIOT_EFORMAT, name, 0, "%s is longer than a table with the "
+                              "%zu columns of line 1 can be (more than %s)", kind, f,
+                              wi_bytes_str(b1, sizeof b1, most));
+        }
+    }
+    size_t lim = wi_mem_cap(ctx);
+    if (*cap >= lim) {
+        wi_bytes_str(b1, sizeof b1, (double)*cap);
+        wi_bytes_str(b2, sizeof b2, (double)lim);
+        if (ctx->max_memory && ctx->max_memory <= ctx->mem_avail)
+            return wi_msg(ctx, WIOT_ENOMEM, name, 0, "%s needs more than %s but the memory "
+                          "limit is %s", kind, b1, b2);
+        return wi_msg(ctx, WIOT_ENOMEM, name, 0, "%s needs more than %s but only %s of memory "
+                      "is available", kind, b1, b2);
+    }
     if (*cap > SIZE_MAX / 2)
         return wi_error(ctx, WIOT_ETOOLARGE, "input larger than %zu bytes", *cap);
-    size_t nc = *cap * 2;
+    size_t nc = *cap * 2 < lim ? *cap * 2 : lim;
     char *nb = wi_alloc(ctx, nc);
     if (!nb)
         return WIOT_ENOMEM;
@@ -569,6 +638,10 @@ static int wi_gunzip(wiot_ctx *ctx, const char *name, const unsigned char *in, s
         if (hint > 0 && hint / 1032 <= inlen)
             cap = hint + 1;
     }
+    if (cap > WI_FIRST_MAX)
+        cap = WI_FIRST_MAX;      /* a bomb's ISIZE is honest too: grow through wi_grow's checks */
+    if (cap > wi_mem_cap(ctx))
+        cap = wi_mem_cap(ctx);   /* wi_grow reports the limit */
     char *buf = wi_alloc(ctx, cap);
     if (!buf)
         return WIOT_ENOMEM;
@@ -587,7 +660,7 @@ static int wi_gunzip(wiot_ctx *ctx, const char *name, const unsigned char *in, s
     size_t pos = 0, len = 0;
     int rc = WIOT_OK;
     for (;;) {
-        if (len == cap && (rc = wi_grow(ctx, &buf, len, &cap)))
+        if (len == cap && (rc = wi_grow(ctx, name, "the inflated text", &buf, len, &cap)))
             break;
         size_t ai = inlen - pos < UINT_MAX ? inlen - pos : UINT_MAX;
         size_t ao = cap - len < UINT_MAX ? cap - len : UINT_MAX;
@@ -624,6 +697,8 @@ static int wi_gunzip(wiot_ctx *ctx, const char *name, const unsigned char *in, s
         break;
     }
     inflateEnd(&z);
+    if (rc == WI_STOP)
+        rc = WIOT_OK;   /* not a table: what was inflated shows it */
     if (rc) {
         wi_free(ctx, buf);
         return rc;
@@ -652,7 +727,7 @@ static int wi_read_file(wiot_ctx *ctx, const char *path, char **out, size_t *out
     size_t len = 0;
     int rc = WIOT_OK;
     for (;;) {
-        if (len == cap && (rc = wi_grow(ctx, &buf, len, &cap)))
+        if (len == cap && (rc = wi_grow(ctx, path, "the file", &buf, len, &cap)))
             break;
         size_t want = cap - len < WI_IO_CHUNK * 64 ? cap - len : WI_IO_CHUNK * 64;
         ssize_t r = read(fd, buf + len, want);
@@ -667,6 +742,8 @@ static int wi_read_file(wiot_ctx *ctx, const char *path, char **out, size_t *out
         len += (size_t)r;
     }
     close(fd);
+    if (rc == WI_STOP)
+        rc = WIOT_OK;   /* not a table: what was read shows it */
     if (rc) {
         wi_free(ctx, buf);
         return rc;
@@ -1171,7 +1248,8 @@ static int wi_parse_table(wi_parse *ps, wiot_table **out)
         return rc;
     if (ps->L == 0)
         return wi_msg(ctx, WIOT_EFORMAT, ps->name, 0, "empty file (no non-empty line)");
-    if ((rc = wi_parse_header(ps)) || (rc = wi_parse_labels(ps, &C, &S, &K)))
+    if ((rc = wi_parse_header(ps)) || (rc = wi_parse_labels(ps, &C, &S, &K)) ||
+        (rc = wi_table_need(ctx, ps->name, C, S, K)))
         return rc;
     if ((rc = wi_table_alloc(ctx, C, S, K, ps->name, &ps->t)))
         return rc;
@@ -1292,6 +1370,8 @@ int wiot_table_new(wiot_ctx *ctx, const wiot_table_desc *d, wiot_table **out)
     if (!d->Z)
         return wi_msg(ctx, WIOT_EINVAL, name, 0, "Z is NULL");
     int rc;
+    if ((rc = wi_table_need(ctx, name, C, S, K)))   /* before any code is read */
+        return rc;
     if ((rc = wi_mul(ctx, C, S, &n)) || (rc = wi_mul(ctx, C, K, &CK)))
         return rc;
     if (d->ldz < n)
