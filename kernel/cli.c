@@ -389,7 +389,9 @@ int write_atomic(const char *path, int (*fn)(FILE *, void *), void *ud)
     outfile of;
     if (out_open(&of, path))
         return 1;
-    if (fn(of.f, ud)) {
+    if (fn(of.f, ud)) {   /* a write failed (ferror): say so; no partial file is left */
+        int err = errno;
+        fprintf(stderr, "wiot: %s: write failed: %s\n", path, strerror(err ? err : EIO));
         out_abort(&of);
         return 1;
     }
