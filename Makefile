@@ -3,8 +3,10 @@
 #   make run        the main job on the embedded default data
 #   make test       install missing packages, build, run every test (Criterion + CLI + install)
 #   make check      the fast subset (Criterion only)
-#   make sanitize   the Criterion suite and CLI tests under ASan + UBSan
+#   make sanitize   the Criterion suite, CLI tests and fuzz-corpus replay under ASan + UBSan
 #   make valgrind   the CLI's main job under valgrind memcheck
+#   make fuzz       each fuzz target (tests/fuzz) for FUZZ_SECONDS (clang + libFuzzer)
+#   make fuzz-regress  replay the saved fuzz corpus and past crashes under ASan + UBSan
 #   make bench      benchmarks (not part of test)
 #   make install / uninstall  (PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR)
 
@@ -45,6 +47,7 @@ TESTBIN := $(BUILD)/run_tests
 TEST_JOBS ?= 2
 
 .PHONY: all run test check sanitize valgrind bench install uninstall clean deps cli-test install-test \
+  fuzz fuzz-build fuzz-regress \
   mpi mpi-deps test-mpi
 .DEFAULT_GOAL := all
 
@@ -98,6 +101,7 @@ check: all $(TESTBIN)
 
 cli-test: all
 	sh tests/cli_tests.sh ./$(CLI)
+	sh tests/cli_bad.sh ./$(CLI)
 
 install-test: all
 	sh tests/install_test.sh
@@ -114,6 +118,9 @@ sanitize: deps
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ../build-san/run_tests --jobs $(TEST_JOBS)
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_tests.sh build-san/wiot
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_bad.sh build-san/wiot
+	$(MAKE) fuzz-regress
 
 valgrind: all
 	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
@@ -121,6 +128,62 @@ valgrind: all
 
 bench: all
 	$(MAKE) -C bench
+
+# ---- fuzzing (tests/fuzz/README.md). Targets: table (CSV and gzip), wiot (binary
+# .wiot), scenario (scenario files and expressions), cli (argument parsing and
+# every subcommand, in-process). The library and CLI are built with coverage
+# instrumentation and ASan + UBSan; libFuzzer's new inputs go to
+# build-fuzz/corpus/TARGET (seeds: tests/fuzz/corpus/TARGET, read-only), crashes to
+# tests/fuzz/crashes/TARGET/, where fuzz-regress replays them for ever after.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := table wiot scenario cli
+FUZZ_SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_ENV := OMP_THREAD_LIMIT=2 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+FUZZ_OPTS := -rss_limit_mb=2560 -malloc_limit_mb=1024 -timeout=20 -print_final_stats=1
+FUZZ_CLI_OBJ = $(patsubst kernel/%.c,$(1)/%.o,$(CLI_SRC)) $(1)/cli_data.o
+FUZZ_DEPLIBS := -llapacke -lopenblas -lz -lm
+
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) CPPFLAGS=-Dmain=wiot_cli_main \
+	  CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" build-fuzz/libwiot.a $(call FUZZ_CLI_OBJ,build-fuzz)
+	for t in table scenario cli; do \
+	  extra=; [ $$t = cli ] && extra="$(call FUZZ_CLI_OBJ,build-fuzz)"; \
+	  $(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -fopenmp -std=c11 -Iinclude tests/fuzz/fuzz_$$t.c \
+	    $$extra build-fuzz/libwiot.a $(FUZZ_DEPLIBS) -o build-fuzz/fuzz_$$t || exit 1; \
+	done
+	ln -sf fuzz_table build-fuzz/fuzz_wiot
+
+# FUZZ_SECONDS per target, one after the other; prints executions and crashes.
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t tests/fuzz/crashes/$$t; \
+	  dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	  [ $$t = cli ] && dict="$$dict -close_fd_mask=3"; \
+	  [ $$t = scenario ] && dict="$$dict -max_len=16384"; \
+	  $(FUZZ_ENV) build-fuzz/fuzz_$$t build-fuzz/corpus/$$t tests/fuzz/corpus/$$t $$dict $(FUZZ_OPTS) \
+	    -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=tests/fuzz/crashes/$$t/ \
+	    > build-fuzz/$$t.log 2>&1; rc=$$?; \
+	  echo "fuzz $$t: $$(sed -n 's/^stat::number_of_executed_units: *//p' build-fuzz/$$t.log) executions in $(FUZZ_SECONDS) s, exit $$rc"; \
+	  if [ $$rc -ne 0 ]; then grep -A30 -m1 'ERROR\|fuzz:' build-fuzz/$$t.log; failed=1; fi; \
+	done; [ -z "$$failed" ]
+
+# Replay tests/fuzz/corpus and tests/fuzz/crashes through the targets built with
+# $(CC) and the sanitizers (no clang needed); each input runs once.
+fuzz-regress:
+	$(MAKE) BUILD=build-regress CPPFLAGS=-Dmain=wiot_cli_main CFLAGS="$(SAN_FLAGS)" \
+	  build-regress/libwiot.a $(call FUZZ_CLI_OBJ,build-regress)
+	for t in table scenario cli; do \
+	  extra=; [ $$t = cli ] && extra="$(call FUZZ_CLI_OBJ,build-regress)"; \
+	  $(CC) $(SAN_FLAGS) -fopenmp -std=c11 -Wall -Wextra -Werror -Iinclude tests/fuzz/fuzz_$$t.c tests/fuzz/replay.c \
+	    $$extra build-regress/libwiot.a $(FUZZ_DEPLIBS) -o build-regress/replay_$$t || exit 1; \
+	done
+	ln -sf replay_table build-regress/replay_wiot
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p tests/fuzz/crashes/$$t; \
+	  $(FUZZ_ENV) build-regress/replay_$$t tests/fuzz/corpus/$$t tests/fuzz/crashes/$$t || exit 1; \
+	done
 
 wiot.pc: Makefile
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
@@ -176,6 +239,6 @@ test-mpi: mpi-deps
 	MPI_NP="$(MPI_NP)" sh tests/mpi_tests.sh $(BUILD)/wiot-mpi $(BUILD)/wiot
 
 clean:
-	rm -rf build build-san wiot wiot.pc
+	rm -rf build build-san build-fuzz build-regress wiot wiot.pc
 
 -include $(wildcard $(BUILD)/*.d)

@@ -180,9 +180,10 @@ int wiot_lu_new(wiot_ctx *ctx, const wiot_table *t, int model, wiot_lu **out, wi
             sum += model == WIOT_GHOSH ? t->Z[jmin + k * n] : t->Z[k + jmin * n];
         sum = t->x[jmin] > 0 ? sum / t->x[jmin] : 0;
         wiot_lu_free(lu);
-        return wi_error(ctx, WIOT_ESINGULAR, "I - %s is singular to working precision: reciprocal "
-                        "condition number %.2g < n eps = %.2g; smallest pivot %.2g in column "
-                        "'%s_%s' (%s sum of %s %.17g)", model == WIOT_GHOSH ? "B" : "A", rcond, tiny,
+        return wi_error(ctx, WIOT_ESINGULAR, "%s: I - %s is singular to working precision: "
+                        "reciprocal condition number %.2g < n eps = %.2g; smallest pivot %.2g in "
+                        "column '%s_%s' (%s sum of %s %.17g)", t->name, model == WIOT_GHOSH ? "B" : "A",
+                        rcond, tiny,
                         piv, t->country[jmin / t->S], t->sector[jmin % t->S],
                         model == WIOT_GHOSH ? "row" : "column", model == WIOT_GHOSH ? "B" : "A", sum);
     }
