@@ -86,6 +86,13 @@ int wiot_batch_new(wiot_ctx *ctx, const wiot_lu *lu, size_t max_scenarios, wiot_
         rc = wi_mul(ctx, C, m, &cm);
     if (!rc)
         rc = wi_mul(ctx, C, K, &ck);
+    /* everything allocated below, refused up front with its size when over the cap */
+    double need = 8.0 * (6.0 * (double)nm + 2.0 * (double)ckm + 5.0 * (double)cm + (double)ck + 1) +
+                  (double)m * (double)(sizeof(wiot_info) + 3 * sizeof(size_t) + sizeof(int)) +
+                  (double)cm * (double)sizeof(size_t);
+    if (!rc)
+        rc = wi_budget(ctx, need >= (double)SIZE_MAX ? SIZE_MAX : (size_t)need, "the batch",
+                       "n = %zu, %zu scenarios", n, m);
     if (rc)
         return rc;
     wiot_batch *b = wi_calloc(ctx, 1, sizeof *b);

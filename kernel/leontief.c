@@ -331,6 +331,11 @@ int wiot_lu_inverse(wiot_ctx *ctx, const wiot_lu *lu, double *L, size_t ldl, wio
     if (linfo != 0)
         return wi_error(ctx, WIOT_ELAPACK, "dgetri workspace query failed (%d)", (int)linfo);
     size_t lwork = (size_t)wq > n ? (size_t)wq : n;
+    /* the copy, dgetri's workspace and (with the residual) I - A and a panel */
+    double need = 8.0 * ((double)n * (double)n * (ctx->residual ? 2 : 1) + (double)lwork + 256.0 * (double)n);
+    if ((rc = wi_budget(ctx, need >= (double)SIZE_MAX ? SIZE_MAX : (size_t)need, "the inverse",
+                        "n = %zu", n)))
+        return rc;
     double *work = wi_dalloc(ctx, lwork);
     size_t nn = 0;
     rc = wi_mul(ctx, n, n, &nn);
