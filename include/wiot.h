@@ -151,7 +151,8 @@ typedef struct wiot_info {
 typedef struct wiot_table wiot_table;
 
 /* Load a table in the wide CSV layout (shared/data/README.md §1), plain or
- * gzip-compressed (detected from the content). Labels come from the file: C
+ * gzip-compressed, or in the binary .wiot format (wiot_table_save_binary); the format
+ * is detected from the content, never from the name. Labels come from the file: C
  * countries, S sectors and K final-demand categories are inferred from the header
  * and the row labels. The table is validated once (see wiot_check).
  * Errors name the file, line and column:
@@ -162,7 +163,8 @@ typedef struct wiot_table wiot_table;
  * cost: one pass over the text; 8(n^2 + n*C*K + 2n) bytes for the table. */
 WIOT_API int wiot_table_load(wiot_ctx *ctx, const char *path, wiot_table **out);
 
-/* The same from memory (plain or gzip bytes); name is used in messages. */
+/* The same from memory (plain or gzip text, or .wiot bytes, which are copied: the
+ * table does not refer to data after the call); name is used in messages. */
 WIOT_API int wiot_table_load_buffer(wiot_ctx *ctx, const void *data, size_t size,
                                     const char *name, wiot_table **out);
 
@@ -182,9 +184,30 @@ typedef struct wiot_table_desc {
 } wiot_table_desc;
 WIOT_API int wiot_table_new(wiot_ctx *ctx, const wiot_table_desc *desc, wiot_table **out);
 
-/* Write the table in the wide CSV layout (gzip when path ends in ".gz"), atomically:
- * a temporary file in the same directory, renamed over path on success. */
+/* Write the table in the wide CSV layout (gzip when path ends in ".gz"; the binary
+ * .wiot format when it ends in ".wiot"), atomically: a temporary file in the same
+ * directory, renamed over path on success. */
 WIOT_API int wiot_table_save(wiot_ctx *ctx, const wiot_table *t, const char *path);
+
+/* Write the table in the binary .wiot format (whatever path's extension), atomically
+ * as wiot_table_save. Layout (version 1, the machine's byte order, little-endian on
+ * every supported machine; README.md "Binary tables"): a 4096-byte header (magic
+ * "WIOT\0BIN", version, byte-order mark, C, S, K, n, offset and length of each
+ * section, an XXH64 checksum of the data and one of the header), the labels (country,
+ * sector and final-demand codes and the table's name, NUL-terminated), then Z
+ * [n x n], F [n x C*K], x [n] and v [n] as column-major doubles, each starting on a
+ * 4096-byte boundary so a mapping of the file holds them in place.
+ * wiot_table_load of a .wiot file maps it read-only and the table keeps the mapping
+ * (Z, F and x are read in place, nothing is copied): do not modify or truncate the
+ * file in place while the table lives (replacing it by rename, as this function
+ * does, is safe). A truncated or corrupted file is WIOT_EFORMAT (sizes and offsets
+ * are checked against the file's size before any data are read; then both
+ * checksums); the data then get the CSV loader's checks (WIOT_EDATA) and the check
+ * report is recomputed, so wiot_table_check reports as for the CSV.
+ * returns WIOT_OK | WIOT_EINVAL | WIOT_EIO (message names the file) | WIOT_ENOMEM.
+ * cost: one pass over the data for the checksum; file size about 8(n^2 + n*C*K + 2n)
+ * bytes + 4 KiB per section (WIOD 2011: 18.9 MB). Loading WIOD 2011: a few ms. */
+WIOT_API int wiot_table_save_binary(wiot_ctx *ctx, const wiot_table *t, const char *path);
 
 WIOT_API void wiot_table_free(wiot_table *t);
 

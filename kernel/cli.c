@@ -1222,6 +1222,7 @@ static const char *MAIN_HELP =
     "  multipliers   output multipliers and linkages as CSV\n"
     "  tariff        tariff scenarios: prices, consumer prices, costs and revenue\n"
     "  sweep         one scenario at many scales or Monte Carlo draws (batched)\n"
+    "  convert       rewrite a table as binary .wiot (fast to load), CSV or gzip CSV\n"
     "  content       a source's value-added (or gross) content in every product; thresholds\n"
     "  tiva          trade in value added per country: DVA, FVA, participation, VAX\n"
     "  extract       hypothetical extraction of a source's supply: output lost\n"
@@ -1253,6 +1254,8 @@ int main(int argc, char **argv)
         return cmd_tariff(argc - 1, argv + 1);
     if (!strcmp(cmd, "sweep"))
         return cmd_sweep(argc - 1, argv + 1);
+    if (!strcmp(cmd, "convert"))
+        return cmd_convert(argc - 1, argv + 1);
     if (!strcmp(cmd, "content"))
         return cmd_content(argc - 1, argv + 1);
     if (!strcmp(cmd, "tiva"))

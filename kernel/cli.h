@@ -84,6 +84,7 @@ typedef struct cli_par {
 extern cli_par g_par;
 /* subcommands in their own files */
 int cmd_sweep(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 int cmd_content(int argc, char **argv);   /* cli_exposure.c */
 int cmd_tiva(int argc, char **argv);
 int cmd_extract(int argc, char **argv);

@@ -42,6 +42,9 @@ struct wiot_table {
     int year;
     wiot_check check;
     char **warn;              /* check.warnings messages */
+    void *map;                /* a .wiot file mapped read-only (Z, F, x point into it;
+                                 wiot_table_free unmaps it), or NULL */
+    size_t map_len;
 };
 
 struct wiot_lu {

@@ -153,6 +153,28 @@ check extract_dense 0 out "fresh dense LU" -- "$W" extract --source EU27 --top 2
 check extract_badto 1 err "countries 'USA:c1': a country list takes no ':SECTORS' part" -- "$W" extract --source CHN --to USA:c1
 check_msg exposure_opt 2 "wiot content: option '--by-sector' does not apply to this command (see 'wiot content --help')" -- "$W" content --source USA --by-sector
 
+# binary tables: wiot convert, and every -t reads .wiot files
+check help_convert 0 out "usage: wiot convert" -- "$W" convert --help
+check convert_wiot 0 out "^wrote  $tmp/wiot_2011.wiot: binary .wiot, 18861272 bytes" -- "$W" convert default "$tmp/wiot_2011.wiot"
+check info_wiot 0 out "41 countries x 35 sectors = 1435 country-sectors; 5 final-demand" -- "$W" info -t "$tmp/wiot_2011.wiot"
+check info_wiot_year 0 out "^year         2011" -- "$W" info -t "$tmp/wiot_2011.wiot"
+"$W" leontief --threads 1 2>/dev/null | grep 'residual ||' > "$tmp/res_csv"
+"$W" leontief --threads 1 -t "$tmp/wiot_2011.wiot" 2>/dev/null | grep 'residual ||' > "$tmp/res_wiot"
+ok test -s "$tmp/res_csv"
+ok cmp -s "$tmp/res_csv" "$tmp/res_wiot"
+# .wiot -> gzip CSV gives back the shipped text byte for byte
+check convert_back 0 out "gzip CSV" -- "$W" convert "$tmp/wiot_2011.wiot" "$tmp/back.csv.gz"
+gzip -dc "$tmp/back.csv.gz" > "$tmp/back.csv"; gzip -dc ../data/wiod2013/wiot_2011.csv.gz > "$tmp/orig.csv"
+ok cmp -s "$tmp/back.csv" "$tmp/orig.csv"
+check_msg convert_ext 2 "wiot convert: cannot tell the format of 'x.dat' from its extension (.wiot, .csv, .csv.gz); use --format wiot|csv|csv.gz (see 'wiot convert --help')" -- "$W" convert default x.dat
+# a corrupted or truncated .wiot: exit 1 and one line naming the file
+cp "$tmp/wiot_2011.wiot" "$tmp/bad.wiot"
+printf 'X' | dd of="$tmp/bad.wiot" bs=1 seek=5000000 conv=notrunc 2>/dev/null
+check corrupt_wiot 1 err "^wiot: $tmp/bad.wiot: checksum mismatch: the data are corrupt (stored [0-9a-f]*, computed [0-9a-f]*)$" -- "$W" info -t "$tmp/bad.wiot"
+ok test "$(wc -l < "$tmp/err")" -eq 1
+head -c 1000 "$tmp/wiot_2011.wiot" > "$tmp/trunc.wiot"
+check_msg truncated_wiot 1 "wiot: $tmp/trunc.wiot: truncated .wiot file: 1000 of 18861272 bytes" -- "$W" tariff -t "$tmp/trunc.wiot"
+
 # the shipped data match their recorded checksums
 ok sh -c 'cd ../data && sha256sum --quiet -c SHA256SUMS'
 
