@@ -78,7 +78,7 @@ int wiot_batch_new(wiot_ctx *ctx, const wiot_lu *lu, size_t max_scenarios, wiot_
         return wi_error(ctx, WIOT_EINVAL, "wiot_batch_new: max_scenarios must be >= 1");
     const wiot_table *t = lu->t;
     const size_t n = t->n, C = t->C, K = t->K, m = max_scenarios;
-    size_t nm, ckm, cm, ck;
+    size_t nm = 0, ckm = 0, cm = 0, ck = 0;
     int rc = wi_mul(ctx, n, m, &nm);
     if (!rc)
         rc = wi_mul(ctx, C * K, m, &ckm);
