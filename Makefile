@@ -27,7 +27,7 @@ CFLAGS ?= -O2 -g
 BUILD ?= build
 
 WIOT_CFLAGS := -MMD -MP -std=c11 -Wall -Wextra -Werror -fPIC -fvisibility=hidden -fopenmp -Iinclude
-WIOT_LIBS := -llapacke -lopenblas -lz -lm
+WIOT_LIBS := -lminizip -llapacke -lopenblas -lz -lm
 WIOT_LDFLAGS := -fopenmp
 
 LIB_SRC := $(filter-out kernel/cli%.c,$(wildcard kernel/*.c))
@@ -143,7 +143,7 @@ FUZZ_ENV := OMP_THREAD_LIMIT=2 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 FUZZ_OPTS := -rss_limit_mb=2560 -malloc_limit_mb=1024 -timeout=20 -print_final_stats=1
 FUZZ_CLI_OBJ = $(patsubst kernel/%.c,$(1)/%.o,$(CLI_SRC)) $(1)/cli_data.o
-FUZZ_DEPLIBS := -llapacke -lopenblas -lz -lm
+FUZZ_DEPLIBS := -lminizip -llapacke -lopenblas -lz -lm
 
 fuzz-build:
 	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) CPPFLAGS=-Dmain=wiot_cli_main \
@@ -189,7 +189,7 @@ wiot.pc: Makefile
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
 	  'Name: wiot' 'Description: world input-output analysis (Leontief, tariffs, value added)' \
 	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lwiot' \
-	  'Libs.private: -llapacke -lopenblas -lz -lm -fopenmp' > $@
+	  'Libs.private: -lminizip -llapacke -lopenblas -lz -lm -fopenmp' > $@
 
 install: all wiot.pc
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(DATADIR)

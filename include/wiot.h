@@ -668,6 +668,139 @@ WIOT_API int wiot_extract(wiot_ctx *ctx, const wiot_lu *lu, const unsigned char 
                           const unsigned char *to, int flags, int method, double *lost,
                           double *lost_final, wiot_info *info);
 
+/* ------------------------------------------------- provider layouts (formats.c) */
+/* Tables as the providers ship them (README.md "Table formats"; ../shared/FORMATS.md):
+ * every reader takes labels, countries, sectors and final-demand categories from the
+ * files (never from built-in lists), maps the provider's primary-input rows into v
+ * (v = x - column sums of Z) and keeps them, with the units, beside the table, and
+ * builds the table with wiot_table_new, so every table passes the same validation as
+ * the wide CSV layout. Messages name the file (for members of an archive
+ * "ARCHIVE:MEMBER"), the line and the column:
+ *   "ICIO2021_2015.csv:14: column 'AUS_05T06': 'x12' is not a number". */
+enum wiot_format {
+    WIOT_FORMAT_AUTO = 0,      /* detect from the content (and, for a directory or zip
+                                  archive, the names of its members) */
+    WIOT_FORMAT_WIOT_CSV = 1,  /* the wide CSV layout (shared/data/README.md §1), plain or gzip */
+    WIOT_FORMAT_BINARY = 2,    /* the binary .wiot format (wiot_table_save_binary) */
+    WIOT_FORMAT_ICIO = 3,      /* OECD ICIO CSV: releases 2016, 2018, 2021, 2023 (small and
+                                  extended) and 2025; plain, gzip, in a zip or a zip in a zip */
+    WIOT_FORMAT_WIOD2016 = 4,  /* WIOD 2016: the R/Stata "long-wide" data converted to CSV,
+                                  or a CSV saved from the Excel sheet */
+    WIOT_FORMAT_EXIOBASE = 5,  /* EXIOBASE 3: Z.txt (or A.txt), Y.txt, x.txt [, unit.txt,
+                                  satellite/]: a directory or the zip */
+    WIOT_FORMAT_EORA26 = 6     /* Eora26: *_T.txt, *_FD.txt, *_VA.txt, labels_*.txt: a
+                                  directory or the zip */
+};
+#define WIOT_NFORMAT 7
+
+/* Short name of a format ("auto", "csv", "wiot", "icio", "wiod2016", "exiobase",
+ * "eora26"), or NULL; and back (-1 for an unknown name). */
+WIOT_API const char *wiot_format_name(int format);
+WIOT_API int wiot_format_from_name(const char *name);
+
+/* The format of path as WIOT_FORMAT_AUTO would read it. A file that is none of the
+ * provider layouts is WIOT_FORMAT_WIOT_CSV (its loader then says what is wrong).
+ * returns WIOT_OK | WIOT_EINVAL | WIOT_EIO | WIOT_EFORMAT (an archive or directory
+ * holding no table, or several) | WIOT_ENOMEM. */
+WIOT_API int wiot_format_detect(wiot_ctx *ctx, const char *path, int *format);
+
+/* Load a table in the given format (WIOT_FORMAT_AUTO: detected; wiot_table_load does
+ * the same). path: a file, a directory (EXIOBASE, Eora26), a zip archive, or
+ * "ARCHIVE.zip:MEMBER" for one member of an archive holding several (e.g. the ICIO
+ * 2023 bundles: "ICIO-2016-2020-extended.zip:2018.zip"). Split countries are added into
+ * their parents unless WIOT_OPT_KEEP_SPLITS is 1. The table is named after the last
+ * component of path.
+ * returns as wiot_table_load, and WIOT_EINVAL for an unknown format.
+ * cost: one pass over the text; memory: the uncompressed text of the largest file plus
+ * twice the table (the reader's arrays are copied by wiot_table_new). */
+WIOT_API int wiot_table_load_format(wiot_ctx *ctx, const char *path, int format,
+                                    wiot_table **out);
+
+/* A context option beside enum wiot_option (wiot_ctx_set / wiot_ctx_get). */
+enum wiot_option_formats {
+    WIOT_OPT_KEEP_SPLITS = 16  /* 1: keep the OECD ICIO split countries (CN1, CN2, ...,
+                                  MX1, ...) as regions of their own, with zero final
+                                  demand; 0 (default): add their rows and columns into
+                                  the parent (CHN, MEX) */
+};
+
+/* Units of the table's values: "millions of USD" (wide CSV and binary layouts, OECD
+ * ICIO, WIOD), "millions of EUR" (EXIOBASE), "thousands of USD" (Eora26). Never NULL. */
+WIOT_API const char *wiot_table_units(const wiot_table *t);
+/* The layout the table was read from ("OECD ICIO (2021 layout)", ...), or NULL for
+ * the wide CSV and binary layouts and tables built from arrays. */
+WIOT_API const char *wiot_table_source(const wiot_table *t);
+
+/* Primary inputs as the source lists them (ICIO: TAXSUB rows or TLS, VALU or VA;
+ * WIOD 2016: TXSP, EXP_adj, PURR, PURNR, VA, IntTTM; Eora26: its VA rows and the ROW
+ * discrepancy row; EXIOBASE: the monetary rows of satellite/F.txt when present).
+ * Their sum under intermediate column j is v[j] up to the source's rounding. Row r
+ * has n + C*K values: under the n intermediate columns, then under the C*K
+ * final-demand columns (taxes on final purchases). NULL if r is out of range. */
+WIOT_API size_t wiot_table_inputs(const wiot_table *t);
+WIOT_API const char *wiot_table_input_label(const wiot_table *t, size_t r);
+WIOT_API const double *wiot_table_input(const wiot_table *t, size_t r);
+
+/* Uses of output outside Z and F that the source lists (ICIO 2016: the DISC
+ * statistical discrepancy; Eora26: sales to the ROW discrepancy row, intermediate and
+ * final): n values each. They enter the row identity of wiot_check (sum_j Z +
+ * sum_q F + sum of these - x). */
+WIOT_API size_t wiot_table_other_uses(const wiot_table *t);
+WIOT_API const char *wiot_table_other_use_label(const wiot_table *t, size_t q);
+WIOT_API const double *wiot_table_other_use(const wiot_table *t, size_t q);
+
+/* ------------------------------------------- mappings and aggregation (aggregate.c) */
+/* A mapping of codes to groups, read from a CSV file (README.md "Aggregation"):
+ *   code,group[,weight][,anything else]      header line, then one line per code
+ *   AUT,EU27
+ *   *,ROW                                    '*': every code not listed
+ * Blank lines and lines starting with '#' are ignored; fields are not quoted and not
+ * trimmed; extra fields are ignored (notes). A code listed twice is an error. The
+ * optional weight column (a number >= 0) weights the rates of scenario sectors merged
+ * by wiot_schedule_translate. Errors read "<file>:<line>: field '<field>': ...". */
+typedef struct wiot_map wiot_map;
+WIOT_API int wiot_map_load(wiot_ctx *ctx, const char *path, wiot_map **out);
+WIOT_API int wiot_map_load_buffer(wiot_ctx *ctx, const void *data, size_t size, const char *name,
+                                  wiot_map **out);
+WIOT_API void wiot_map_free(wiot_map *m);
+WIOT_API size_t wiot_map_size(const wiot_map *m);                      /* lines */
+WIOT_API const char *wiot_map_code(const wiot_map *m, size_t i);       /* NULL out of range */
+WIOT_API const char *wiot_map_group(const wiot_map *m, size_t i);
+/* The group of code: its line's, else the '*' line's, else code itself. */
+WIOT_API const char *wiot_map_apply(const wiot_map *m, const char *code);
+
+/* Aggregate a table: countries through regions, sectors through sectors (either may
+ * be NULL: kept). Codes absent from a map keep their own group; map lines for codes
+ * absent from the table are ignored. Groups are ordered by their first member in the
+ * table. Z, F (by buyer region; the final-demand categories are kept), x, the
+ * primary-input rows and the other uses are summed, so every identity of the table
+ * holds in the aggregate (up to the rounding of the sums: v of a group is the sum of
+ * its members' v). The result is validated like any table and keeps the units.
+ * returns WIOT_OK | WIOT_EINVAL (a region group code holding '_', a group code
+ * equal to ...) | WIOT_ENOMEM | WIOT_ETOOLARGE | WIOT_EDATA.
+ * cost: O(n^2) additions; memory the new table (n' = regions' x sectors'). */
+WIOT_API int wiot_table_aggregate(wiot_ctx *ctx, const wiot_table *t, const wiot_map *regions,
+                                  const wiot_map *sectors, wiot_table **out);
+
+/* Scenarios written in another sector classification (README.md "Scenario
+ * classifications"). map relates the scenario's sector codes S' to the table's codes S
+ * in either direction (told apart from the table's codes):
+ *  - code = scenario sector, group = table sector (S' finer than S): the rate of table
+ *    sector s is the weighted mean of the rates of the scenario sectors mapped to it,
+ *    weights from the map's weight column (1 where absent): a table that merges
+ *    sectors cannot tell their import shares apart, so the weights must come from
+ *    outside it (e.g. imports in a table of the finer classification);
+ *  - code = table sector, group = scenario sector (S finer than S', every table
+ *    sector or '*' listed): each table sector takes the rate of its group.
+ * wiot_scenarios_new_mapped makes a scenario set whose sector codes are S' (countries
+ * as t's); its schedules are C x C x S' and wiot_schedule_translate turns one into a
+ * schedule on t. returns WIOT_OK | WIOT_EINVAL (map fits neither direction, with an
+ * example code) | WIOT_ENOMEM. */
+WIOT_API int wiot_scenarios_new_mapped(wiot_ctx *ctx, const wiot_table *t, const wiot_map *map,
+                                       wiot_scenarios **out);
+WIOT_API int wiot_schedule_translate(wiot_ctx *ctx, const wiot_schedule *src, const wiot_map *map,
+                                     const wiot_table *t, wiot_schedule **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -291,6 +291,11 @@ int wiot_ctx_set(wiot_ctx *ctx, int option, double value)
     if (!isfinite(value))
         return wi_error(ctx, WIOT_EINVAL, "option %d: value must be finite", option);
     switch (option) {
+    case WIOT_OPT_KEEP_SPLITS:
+        if (value != 0 && value != 1)
+            return wi_error(ctx, WIOT_EINVAL, "option %d takes 0 or 1, got %g", option, value);
+        ctx->keep_splits = (int)value;
+        return WIOT_OK;
     case WIOT_OPT_THREADS:
         if (value < 0 || value > 4096 || value != floor(value))
             return wi_error(ctx, WIOT_EINVAL, "threads must be an integer in 0..4096, got %g", value);
@@ -331,6 +336,7 @@ int wiot_ctx_get(const wiot_ctx *ctx, int option, double *value)
     if (!ctx || !value)
         return WIOT_EINVAL;
     switch (option) {
+    case WIOT_OPT_KEEP_SPLITS: *value = ctx->keep_splits; return WIOT_OK;
     case WIOT_OPT_THREADS: *value = ctx->threads; return WIOT_OK;
     case WIOT_OPT_ROW_TOL_REL: *value = ctx->row_tol_rel; return WIOT_OK;
     case WIOT_OPT_ROW_TOL_ABS: *value = ctx->row_tol_abs; return WIOT_OK;

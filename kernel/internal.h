@@ -16,6 +16,8 @@
 struct wiot_ctx {
     wiot_allocator a;
     int threads;              /* 0 = omp_get_max_threads() */
+    int keep_splits;          /* WIOT_OPT_KEEP_SPLITS (formats.c) */
+    int in_formats;           /* set while formats.c calls the native loader */
     double row_tol_rel, row_tol_abs;
     int residual;
     int hugepages;
@@ -42,6 +44,8 @@ struct wiot_table {
     int year;
     wiot_check check;
     char **warn;              /* check.warnings messages */
+    struct wi_ext *ext;       /* units, source and extras of provider layouts (formats.h),
+                                 or NULL; they live in the block of name */
     void *map;                /* a .wiot file mapped read-only (Z, F, x point into it;
                                  wiot_table_free unmaps it), or NULL */
     size_t map_len;
@@ -143,8 +147,6 @@ int wi_spec_field(wiot_ctx *ctx, const wiot_table *t, int sectors, const char *t
                   int comma, const char *where, unsigned char *sel, size_t *count);
 
 /* ---- provider layouts (formats.c) */
-struct wi_ext;
-void wi_ext_free(const wiot_allocator *a, struct wi_ext *e);
 /* Called first by wiot_table_load: when path holds a provider layout (or a directory
  * or zip archive), loads it and sets *handled; else leaves *handled 0. */
 int wi_format_hook(wiot_ctx *ctx, const char *path, wiot_table **out, int *handled);
