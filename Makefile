@@ -64,7 +64,7 @@ $(BUILD)/cli%.o: kernel/cli%.c kernel/cli.h kernel/cli_data.h include/wiot.h | $
 
 # The default table and the built-in scenarios are embedded in the CLI (.incbin).
 EMBEDDED := data/wiod2013/wiot_2011.csv.gz data/wiod2013/sectors.csv data/wiod2013/countries.csv \
-  $(wildcard data/scenarios/wiod2013/*.csv)
+  data/wiod2016/sectors.csv $(wildcard data/scenarios/wiod2013/*.csv) $(wildcard data/scenarios/wiod2016/*.csv)
 $(BUILD)/cli_data.o: kernel/cli_data.S $(EMBEDDED) | $(BUILD)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 

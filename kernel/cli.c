@@ -72,6 +72,9 @@ enum { OPT_THREADS = 1000, OPT_GHOSH, OPT_PASS, OPT_METHOD, OPT_QUIET, OPT_TOP, 
        OPT_BY_SECTOR };
 
 enum { OPT_MAX_MEMORY = 2000 };   /* accepted by every command */
+/* provider layouts and aggregation: --format (input layout; every command but convert,
+ * whose --format names its output) and --keep-splits are accepted by every command */
+enum { OPT_KEEP_SPLITS = 2100, OPT_REGIONS, OPT_SECTORS, OPT_MAP };
 
 /* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
  * or "iB" is allowed). -1 if malformed. */
@@ -115,6 +118,8 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         {"threshold", required_argument, 0, OPT_THRESHOLD}, {"to", required_argument, 0, OPT_TO},
         {"by-sector", no_argument, 0, OPT_BY_SECTOR},
         {"max-memory", required_argument, 0, OPT_MAX_MEMORY},
+        {"keep-splits", no_argument, 0, OPT_KEEP_SPLITS}, {"regions", required_argument, 0, OPT_REGIONS},
+        {"sectors", required_argument, 0, OPT_SECTORS}, {"map", required_argument, 0, OPT_MAP},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->threads = -1;
@@ -146,7 +151,20 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_SEED: name = "seed"; break;
         case OPT_SD: name = "sd"; break;
         case OPT_YEARS: name = "years"; break;
-        case OPT_FORMAT: name = "format"; break;
+        case OPT_FORMAT:
+            if (!strcmp(cmd, "convert")) {
+                name = "format";
+                break;
+            }
+            if (wiot_format_from_name(optarg) < 0)
+                return usage_error(cmd, "--format takes auto, csv, wiot, icio, wiod2016, exiobase or "
+                                   "eora26, got '%s'", optarg);
+            o->format = o->in_format = optarg;
+            continue;
+        case OPT_KEEP_SPLITS: o->keep_splits = 1; continue;
+        case OPT_REGIONS: name = "regions"; break;
+        case OPT_SECTORS: name = "sectors"; break;
+        case OPT_MAP: name = "map"; break;
         case OPT_SOURCE: name = "source"; break;
         case OPT_MEASURE: name = "measure"; break;
         case OPT_THRESHOLD: name = "threshold"; break;
@@ -227,6 +245,9 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         }
         case OPT_YEARS: o->years = optarg; break;
         case OPT_FORMAT: o->format = optarg; break;
+        case OPT_REGIONS: o->regions = optarg; break;
+        case OPT_SECTORS: o->sectors = optarg; break;
+        case OPT_MAP: o->map = optarg; break;
         case OPT_SOURCE: o->source = optarg; break;
         case OPT_MEASURE: o->measure = optarg; break;
         case OPT_THRESHOLD: o->threshold = optarg; break;
@@ -250,18 +271,22 @@ int make_ctx(const opts *o, wiot_ctx **ctx)
         wiot_ctx_set_log(*ctx, log_warning, NULL);
     if (o->threads > 0 && wiot_ctx_set(*ctx, WIOT_OPT_THREADS, o->threads) != WIOT_OK)
         return fail(*ctx, 1);
+    if (o->keep_splits && wiot_ctx_set(*ctx, WIOT_OPT_KEEP_SPLITS, 1) != WIOT_OK)
+        return fail(*ctx, 1);
     if (o->max_memory > 0 && wiot_ctx_set(*ctx, WIOT_OPT_MAX_MEMORY, o->max_memory) != WIOT_OK)
         return fail(*ctx, 1);
     return 0;
 }
 
-/* -t: a path, or the embedded default (WIOD 2013, 2011). */
+/* -t: a path (any layout wiot reads; --format forces one), or the embedded default
+ * (WIOD 2013, 2011). */
 int load_table(wiot_ctx *ctx, const opts *o, wiot_table **t, double *secs)
 {
     double t0 = now();
     int rc;
     if (o->table)
-        rc = wiot_table_load(ctx, o->table, t);
+        rc = wiot_table_load_format(ctx, o->table, o->in_format ? wiot_format_from_name(o->in_format)
+                                                                : WIOT_FORMAT_AUTO, t);
     else
         rc = wiot_table_load_buffer(ctx, wiot_emb_table_wiod2013_2011,
                                     (size_t)(wiot_emb_table_wiod2013_2011_end - wiot_emb_table_wiod2013_2011),
@@ -271,8 +296,36 @@ int load_table(wiot_ctx *ctx, const opts *o, wiot_table **t, double *secs)
     return rc ? fail(ctx, rc) : 0;
 }
 
-/* Sector names from the embedded WIOD 2013 classification (NULL when the table uses
- * other codes). Parses "index,code,nace,name" with a possibly quoted name. */
+/* WIOD 2016 names: "index,code,name", the name possibly quoted. */
+static const char *sector_name_2016(const char *code, char *buf, size_t size)
+{
+    const char *p = wiot_emb_sectors_wiod2016, *end = wiot_emb_sectors_wiod2016_end;
+    size_t cl = strlen(code);
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            nl = end;
+        const char *c1 = memchr(p, ',', (size_t)(nl - p));
+        if (c1 && (size_t)(nl - c1) > cl + 1 && !strncmp(c1 + 1, code, cl) && c1[1 + cl] == ',') {
+            const char *s = c1 + 2 + cl, *e = nl;
+            if (e > s && e[-1] == '\r')
+                e--;
+            if (*s == '"' && e > s + 1 && e[-1] == '"') {
+                s++;
+                e--;
+            }
+            size_t n = (size_t)(e - s) < size - 1 ? (size_t)(e - s) : size - 1;
+            memcpy(buf, s, n);
+            buf[n] = 0;
+            return buf;
+        }
+        p = nl + 1;
+    }
+    return NULL;
+}
+
+/* Sector names from the embedded WIOD 2013 or WIOD 2016 classification (NULL when the
+ * table uses other codes). Parses "index,code,nace,name" with a possibly quoted name. */
 const char *sector_name(const char *code, char *buf, size_t size)
 {
     const char *p = wiot_emb_sectors_wiod2013, *end = wiot_emb_sectors_wiod2013_end;
@@ -300,7 +353,20 @@ const char *sector_name(const char *code, char *buf, size_t size)
         }
         p = nl + 1;
     }
-    return NULL;
+    return sector_name_2016(code, buf, size);
+}
+
+/* 1 when every sector code of t is a WIOD 2016 code (A01 ... U) and there are 56. */
+int is_wiod2016(const wiot_table *t)
+{
+    char buf[8];
+    size_t S = wiot_table_sectors(t);
+    if (S != 56)
+        return 0;
+    for (size_t s = 0; s < S; s++)
+        if (!sector_name_2016(wiot_table_sector(t, s), buf, sizeof buf))
+            return 0;
+    return 1;
 }
 
 int is_wiod2013(const wiot_table *t)
@@ -402,11 +468,16 @@ int write_atomic(const char *path, int (*fn)(FILE *, void *), void *ud)
 
 /* ------------------------------------------------------------------- info */
 static const char *INFO_HELP =
-    "usage: wiot info [-t TABLE] [--threads N]\n"
-    "Dimensions, countries, sectors, year and the load-time checks of a table:\n"
-    "row-identity summary, zero-output sectors, largest column sum of A.\n"
-    "  -t TABLE     table file in the wide CSV layout (.csv or .csv.gz);\n"
-    "               default: the embedded WIOD 2013 world table for 2011\n";
+    "usage: wiot info [-t TABLE] [--format F] [--keep-splits] [--threads N]\n"
+    "Dimensions, countries, sectors, year, units, source layout and the load-time checks\n"
+    "of a table: row-identity summary, zero-output sectors, largest column sum of A.\n"
+    "  -t TABLE     a table: wide CSV (.csv, .csv.gz), binary .wiot, OECD ICIO, WIOD 2016,\n"
+    "               EXIOBASE 3 or Eora26 (file, directory or zip; the layout is detected);\n"
+    "               default: the embedded WIOD 2013 world table for 2011\n"
+    "  --format F   read TABLE as F: csv, wiot, icio, wiod2016, exiobase, eora26 (every\n"
+    "               command that reads a table takes it, and --keep-splits)\n"
+    "  --keep-splits  keep OECD ICIO split countries (CN1, MX1, ...) instead of adding\n"
+    "               them into CHN and MEX\n";
 
 static int cmd_info(int argc, char **argv)
 {
@@ -457,6 +528,27 @@ static int cmd_info(int argc, char **argv)
     printf("max col sum  A: %.6f at %s_%s (must be < 1)\n", ck->max_colsum_A,
            n ? wiot_table_country(t, ck->max_colsum_col / S) : "-",
            n ? wiot_table_sector(t, ck->max_colsum_col % S) : "-");
+    printf("units        %s\n", wiot_table_units(t));
+    if (wiot_table_source(t))
+        printf("source       %s\n", wiot_table_source(t));
+    if (wiot_table_inputs(t)) {
+        printf("primary      %zu rows kept (sum over intermediate columns):", wiot_table_inputs(t));
+        for (size_t r = 0; r < wiot_table_inputs(t); r++) {
+            const double *p = wiot_table_input(t, r);
+            double sum = 0;
+            for (size_t j = 0; j < n; j++)
+                sum += p[j];
+            printf("%s %s %.0f", r ? ";" : "", wiot_table_input_label(t, r), sum);
+        }
+        printf("\n");
+    }
+    for (size_t q = 0; q < wiot_table_other_uses(t); q++) {
+        const double *p = wiot_table_other_use(t, q);
+        double sum = 0;
+        for (size_t i = 0; i < n; i++)
+            sum += p[i];
+        printf("other use    %s %.0f (in the row identity)\n", wiot_table_other_use_label(t, q), sum);
+    }
     printf("load         %.3f s\n", secs);
     wiot_table_free(t);
     wiot_ctx_free(ctx);
@@ -649,23 +741,76 @@ done:
     return rc;
 }
 
-/* The -s files, or the built-in scenarios when there is none. Prints the error and
- * returns 1 on failure. */
+/* A mapping file: a path, or the name of a shipped one (data/mappings/NAME.csv). Prints
+ * the error and returns 1 on failure. */
+int load_map(wiot_ctx *ctx, const char *arg, wiot_map **out)
+{
+    char path[4096], rel[600];
+    const char *p = arg;
+    if (access(arg, R_OK) != 0 && !strchr(arg, '/') && strlen(arg) < 500) {
+        size_t l = strlen(arg);
+        snprintf(rel, sizeof rel, "mappings/%s%s", arg, l > 4 && !strcmp(arg + l - 4, ".csv") ? "" : ".csv");
+        if (data_path(rel, path, sizeof path) == 0)
+            p = path;
+    }
+    int rc = wiot_map_load(ctx, p, out);
+    return rc ? fail(ctx, rc) : 0;
+}
+
+/* 1 when the scenario classification of a --map (its codes or its groups, whichever are
+ * not t's sectors) is WIOD 2013's (which == 13) or WIOD 2016's (16). */
+static int map_is_wiod(const wiot_map *m, const wiot_table *t, int which)
+{
+    int groups_in_table = 1;
+    for (size_t i = 0; i < wiot_map_size(m); i++)
+        if (wiot_table_find_sector(t, wiot_map_group(m, i)) == (size_t)-1)
+            groups_in_table = 0;
+    char buf[8];
+    size_t count = 0;
+    for (size_t i = 0; i < wiot_map_size(m); i++) {
+        const char *x = groups_in_table ? wiot_map_code(m, i) : wiot_map_group(m, i);
+        int ok = which == 16 ? sector_name_2016(x, buf, sizeof buf) != NULL
+                             : x[0] == 'c' && x[1] >= '1' && x[1] <= '9' && atoi(x + 1) <= 35;
+        if (!ok && strcmp(x, "*"))
+            return 0;
+        count++;
+    }
+    return count > 0;
+}
+
+/* The -s files, or the built-in scenarios when there is none (in the table's
+ * classification, WIOD 2013 or WIOD 2016, or with --map in the map's). Prints the
+ * error and returns 1 on failure. */
 int load_scenarios(wiot_ctx *ctx, const opts *o, const wiot_table *t, wiot_scenarios **out)
 {
     wiot_scenarios *sc = NULL;
-    int rc = wiot_scenarios_new(ctx, t, &sc);
+    wiot_map *map = NULL;
+    int rc = o->map ? load_map(ctx, o->map, &map) : 0;
+    if (rc)
+        return rc;
+    /* --map: the scenarios are written in the map's other classification */
+    int c13 = is_wiod2013(t), c16 = is_wiod2016(t);
+    rc = map ? wiot_scenarios_new_mapped(ctx, t, map, &sc) : wiot_scenarios_new(ctx, t, &sc);
+    if (map && !rc) {
+        c13 = map_is_wiod(map, t, 13);
+        c16 = map_is_wiod(map, t, 16);
+    }
+    wiot_map_free(map);
     if (rc)
         return fail(ctx, rc);
     if (o->nscen == 0) {
-        if (!is_wiod2013(t)) {
-            fprintf(stderr, "wiot: the built-in scenarios use WIOD 2013 sector codes (c1..c35), "
-                            "which %s does not; give a scenario file with -s\n", wiot_table_name(t));
+        if (!c13 && !c16) {
+            fprintf(stderr, "wiot: the built-in scenarios use WIOD 2013 sector codes (c1..c35) or WIOD "
+                            "2016 codes (A01..U), which %s does not%s; give a scenario file with -s "
+                            "(or a sector map with --map)\n", wiot_table_name(t), o->map ? " (through the map)" : "");
             wiot_scenarios_free(sc);
             return 1;
         }
-        for (size_t q = 0; q < sizeof emb_scenarios / sizeof *emb_scenarios; q++) {
-            const struct emb_file *e = &emb_scenarios[q];
+        const struct emb_file *set = c13 ? emb_scenarios : emb_scenarios_2016;
+        size_t nset = c13 ? sizeof emb_scenarios / sizeof *emb_scenarios
+                          : sizeof emb_scenarios_2016 / sizeof *emb_scenarios_2016;
+        for (size_t q = 0; q < nset; q++) {
+            const struct emb_file *e = &set[q];
             if ((rc = wiot_scenarios_load_buffer(ctx, sc, e->start, (size_t)(e->end - e->start), e->name))) {
                 wiot_scenarios_free(sc);
                 return fail(ctx, rc);
@@ -675,7 +820,11 @@ int load_scenarios(wiot_ctx *ctx, const opts *o, const wiot_table *t, wiot_scena
     for (int q = 0; q < o->nscen; q++)
         if ((rc = wiot_scenarios_load(ctx, sc, o->scen[q]))) {
             wiot_scenarios_free(sc);
-            return fail(ctx, rc);
+            rc = fail(ctx, rc);
+            if (strstr(wiot_errmsg(ctx), "field 'sector': unknown sector") && !o->map)
+                fprintf(stderr, "wiot: hint: a scenario written in another sector classification can be "
+                                "translated with --map MAP.csv (e.g. --map wiod2016_to_wiod2013)\n");
+            return rc;
         }
     *out = sc;
     return 0;
@@ -697,6 +846,10 @@ static const char *TARIFF_HELP =
     "  --method M   exact, first-order or both (default both)\n"
     "  -o OUTDIR    write OUTDIR/prices.csv and OUTDIR/countries.csv (atomically)\n"
     "  --top K      rows in the summary's rankings (default 10)\n"
+    "  --map MAP    the scenarios' sectors are in another classification: MAP (CSV\n"
+    "               code,group[,weight], or a shipped map's name such as\n"
+    "               wiod2016_to_wiod2013) relates them to the table's; merged sectors get\n"
+    "               the weighted mean of their rates (README.md, \"Scenario classifications\")\n"
     "  --years Y    run on several tables: FROM:TO or a comma list of WIOD 2013 years\n"
     "               (1995..2011, from the data folder) or of table files; the CSV files\n"
     "               then start with a year column\n";
@@ -1013,10 +1166,20 @@ static void print_years_summary(const run *runs, int nruns)
     }
 }
 
+/* --map: a schedule in the scenario classification onto the table's sectors */
+static int translate_schedule(wiot_ctx *ctx, wiot_schedule **s, const wiot_map *map, const wiot_table *t)
+{
+    wiot_schedule *s2 = NULL;
+    int rc = wiot_schedule_translate(ctx, *s, map, t, &s2);
+    wiot_schedule_free(*s);
+    *s = s2;
+    return rc;
+}
+
 static int cmd_tariff(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("tariff", argc, argv, &o, ",t,s,n,o,threads,passthrough,method,top,quiet,years,",
+    int rc = parse_opts("tariff", argc, argv, &o, ",t,s,n,o,threads,passthrough,method,top,quiet,years,map,",
                         TARIFF_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
@@ -1042,7 +1205,8 @@ static int cmd_tariff(int argc, char **argv)
         fprintf(stderr, "wiot: out of memory\n");
         return 1;
     }
-    if ((rc = make_ctx(&o, &ctx)))
+    wiot_map *tmap = NULL;   /* --map: scenario sectors -> table sectors */
+    if ((rc = make_ctx(&o, &ctx)) || (o.map && (rc = load_map(ctx, o.map, &tmap))))
         goto done;
     for (int y = 0; y < ntab; y++) {
         opts oy = o;
@@ -1088,6 +1252,7 @@ static int cmd_tariff(int argc, char **argv)
             } else if (rn->owner != g_par.rank) {
                 /* computed elsewhere; moved here below */
             } else if ((rc = wiot_scenarios_schedule(ctx, sc, rn->name, &s)) ||
+                       (tmap && (rc = translate_schedule(ctx, &s, tmap, t))) ||
                        (rc = wiot_tariff(ctx, lu, s, o.rho, o.models, rn->r))) {
                 rc = fail(ctx, rc);
             } else if (o.models == WIOT_BOTH) {
@@ -1202,6 +1367,7 @@ done:
     free(runs);
     for (int y = 0; y < ntab; y++)
         wiot_table_free(tabs[y]);
+    wiot_map_free(tmap);
     wiot_ctx_free(ctx);
     return rc;
 }
@@ -1222,6 +1388,7 @@ static const char *MAIN_HELP =
     "  multipliers   output multipliers and linkages as CSV\n"
     "  tariff        tariff scenarios: prices, consumer prices, costs and revenue\n"
     "  sweep         one scenario at many scales or Monte Carlo draws (batched)\n"
+    "  aggregate     sum a table into region and sector groups (mapping files)\n"
     "  convert       rewrite a table as binary .wiot (fast to load), CSV or gzip CSV\n"
     "  content       a source's value-added (or gross) content in every product; thresholds\n"
     "  tiva          trade in value added per country: DVA, FVA, participation, VAX\n"
@@ -1254,6 +1421,8 @@ int main(int argc, char **argv)
         return cmd_tariff(argc - 1, argv + 1);
     if (!strcmp(cmd, "sweep"))
         return cmd_sweep(argc - 1, argv + 1);
+    if (!strcmp(cmd, "aggregate"))
+        return cmd_aggregate(argc - 1, argv + 1);
     if (!strcmp(cmd, "convert"))
         return cmd_convert(argc - 1, argv + 1);
     if (!strcmp(cmd, "content"))

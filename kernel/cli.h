@@ -30,6 +30,12 @@ typedef struct opts {
     double sd;                /* --sd X */
     const char *years;        /* --years 1995:2011 or a comma list */
     const char *format;       /* --format */
+    /* provider layouts and aggregation */
+    const char *in_format;    /* --format of the input table (not for convert) */
+    int keep_splits;          /* --keep-splits */
+    const char *regions;      /* --regions MAP */
+    const char *sectors;      /* --sectors MAP */
+    const char *map;          /* --map MAP (tariff) */
     /* supply-chain exposure (wiot content, tiva, extract) */
     const char *source;       /* --source COUNTRIES[:SECTORS] */
     const char *measure;      /* --measure va|gross */
@@ -58,6 +64,9 @@ int make_ctx(const opts *o, wiot_ctx **ctx);
 int load_table(wiot_ctx *ctx, const opts *o, wiot_table **t, double *secs);
 const char *sector_name(const char *code, char *buf, size_t size);
 int is_wiod2013(const wiot_table *t);
+int is_wiod2016(const wiot_table *t);
+/* --regions/--sectors/--map argument: a path or a shipped map's name */
+int load_map(wiot_ctx *ctx, const char *arg, wiot_map **out);
 /* atomic files: a temporary beside the target, renamed into place on commit */
 int out_open(outfile *of, const char *path);
 void out_abort(outfile *of);
@@ -84,6 +93,7 @@ typedef struct cli_par {
 extern cli_par g_par;
 /* subcommands in their own files */
 int cmd_sweep(int argc, char **argv);
+int cmd_aggregate(int argc, char **argv);   /* cli_aggregate.c */
 int cmd_convert(int argc, char **argv);
 int cmd_content(int argc, char **argv);   /* cli_exposure.c */
 int cmd_tiva(int argc, char **argv);

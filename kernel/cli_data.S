@@ -1,6 +1,7 @@
 /* cli_data.S -- files embedded in the wiot CLI: the default table (WIOD 2013, 2011),
- * its classification names and the built-in scenarios. Generated list; keep in step
- * with data/ (the Makefile rebuilds this object when those files change). */
+ * its classification names and the built-in scenarios (in WIOD 2013 and WIOD 2016
+ * codes). Generated list; keep in step with data/ (the Makefile rebuilds this object
+ * when those files change). */
     .section .rodata
     .balign 16
     .globl wiot_emb_table_wiod2013_2011, wiot_emb_table_wiod2013_2011_end
@@ -61,6 +62,54 @@ wiot_emb_scn_us301_china_2018_2020_end:
 wiot_emb_scn_us_ieepa_2025:
     .incbin "data/scenarios/wiod2013/us_ieepa_2025.csv"
 wiot_emb_scn_us_ieepa_2025_end:
+    .byte 0
+    .balign 16
+    .globl wiot_emb_sectors_wiod2016, wiot_emb_sectors_wiod2016_end
+wiot_emb_sectors_wiod2016:
+    .incbin "data/wiod2016/sectors.csv"
+wiot_emb_sectors_wiod2016_end:
+    .byte 0
+    .balign 16
+    .globl wiot_emb_scn16_china_countermeasures_2025, wiot_emb_scn16_china_countermeasures_2025_end
+wiot_emb_scn16_china_countermeasures_2025:
+    .incbin "data/scenarios/wiod2016/china_countermeasures_2025.csv"
+wiot_emb_scn16_china_countermeasures_2025_end:
+    .byte 0
+    .balign 16
+    .globl wiot_emb_scn16_china_retaliation_2018_2020, wiot_emb_scn16_china_retaliation_2018_2020_end
+wiot_emb_scn16_china_retaliation_2018_2020:
+    .incbin "data/scenarios/wiod2016/china_retaliation_2018_2020.csv"
+wiot_emb_scn16_china_retaliation_2018_2020_end:
+    .byte 0
+    .balign 16
+    .globl wiot_emb_scn16_piie_average_uniform, wiot_emb_scn16_piie_average_uniform_end
+wiot_emb_scn16_piie_average_uniform:
+    .incbin "data/scenarios/wiod2016/piie_average_uniform.csv"
+wiot_emb_scn16_piie_average_uniform_end:
+    .byte 0
+    .balign 16
+    .globl wiot_emb_scn16_us232_autos_2025, wiot_emb_scn16_us232_autos_2025_end
+wiot_emb_scn16_us232_autos_2025:
+    .incbin "data/scenarios/wiod2016/us232_autos_2025.csv"
+wiot_emb_scn16_us232_autos_2025_end:
+    .byte 0
+    .balign 16
+    .globl wiot_emb_scn16_us232_steel_aluminum, wiot_emb_scn16_us232_steel_aluminum_end
+wiot_emb_scn16_us232_steel_aluminum:
+    .incbin "data/scenarios/wiod2016/us232_steel_aluminum.csv"
+wiot_emb_scn16_us232_steel_aluminum_end:
+    .byte 0
+    .balign 16
+    .globl wiot_emb_scn16_us301_china_2018_2020, wiot_emb_scn16_us301_china_2018_2020_end
+wiot_emb_scn16_us301_china_2018_2020:
+    .incbin "data/scenarios/wiod2016/us301_china_2018_2020.csv"
+wiot_emb_scn16_us301_china_2018_2020_end:
+    .byte 0
+    .balign 16
+    .globl wiot_emb_scn16_us_ieepa_2025, wiot_emb_scn16_us_ieepa_2025_end
+wiot_emb_scn16_us_ieepa_2025:
+    .incbin "data/scenarios/wiod2016/us_ieepa_2025.csv"
+wiot_emb_scn16_us_ieepa_2025_end:
     .byte 0
     .balign 16
     .section .note.GNU-stack,"",@progbits

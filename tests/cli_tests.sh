@@ -175,6 +175,35 @@ ok test "$(wc -l < "$tmp/err")" -eq 1
 head -c 1000 "$tmp/wiot_2011.wiot" > "$tmp/trunc.wiot"
 check_msg truncated_wiot 1 "wiot: $tmp/trunc.wiot: truncated .wiot file: 1000 of 18861272 bytes" -- "$W" tariff -t "$tmp/trunc.wiot"
 
+# provider layouts (tests/formats, written by formats/make.py), aggregation, --map
+check fmt_icio 0 out "^source       OECD ICIO (2021 layout)" -- "$W" info -t formats/ICIO2021_2015.csv
+ok grep -q "^primary      6 rows kept" "$tmp/out"
+check fmt_exio 0 out "^units        millions of EUR" -- "$W" info -t formats/IOT_2019_ixi.zip
+check fmt_eora 0 out "^other use    ROW " -- "$W" info -t formats/Eora26_2010_bp
+ok grep -q "^units        thousands of USD" "$tmp/out"
+check fmt_wiod 0 out "4 countries x 5 sectors = 20 country-sectors; 5 final-demand" -- "$W" info -t formats/WIOT2014_Nov16_ROW.csv
+check fmt_nested 0 out "^year         2020" -- "$W" info -t formats/ICIO-2016-2020-extended.zip:2020.zip
+check fmt_keep 0 out "9 countries x 4 sectors" -- "$W" info -t formats/ICIO2021_2015.csv --keep-splits
+check fmt_forced 0 out "Leontief inverse of ICIO2016_2003.csv: n = 12" -- "$W" leontief -t formats/ICIO2016_2003.zip --format icio
+check_msg fmt_bad_name 2 "wiot info: --format takes auto, csv, wiot, icio, wiod2016, exiobase or eora26, got 'xlsb' (see 'wiot info --help')" -- "$W" info --format xlsb
+check_msg fmt_wrong_sep 1 "wiot: formats/bad/icio_semicolon.csv:1: the OECD ICIO layout is comma-separated, but this line has no ',' and holds ';' (wrong separator?)" -- "$W" info -t formats/bad/icio_semicolon.csv
+check fmt_split 1 err "^wiot: formats/bad/icio_split_no_parent.csv:26: split country 'CN1' has no parent 'CHN'" -- "$W" info -t formats/bad/icio_split_no_parent.csv
+check fmt_split_kept 0 out "8 countries x 4 sectors" -- "$W" info -t formats/bad/icio_split_no_parent.csv --keep-splits
+check fmt_not_binary 1 err "not a binary .wiot file" -- "$W" info -t formats/2020.csv --format wiot
+check agg_world 0 out "regions    world: 5 -> 1" -- "$W" aggregate -t formats/ICIO2021_2015.csv --regions world --sectors total -o "$tmp/w.csv"
+ok test "$(sed -n 2p "$tmp/w.csv")" = "WLD,TOTAL,3075.875,5427.5,5524,5437.5,5587.625,-464.875,5546.125,30133.75"
+check agg_eu 0 out "relative change 0.0e+00" -- "$W" aggregate --regions eu27 --sectors goods_services -o "$tmp/eu.csv.gz"
+check agg_eu_info 0 out "16 countries x 2 sectors = 32 country-sectors" -- "$W" info -t "$tmp/eu.csv.gz"
+check agg_exio 0 out "regions    ../data/mappings/g7.csv: 4 -> 3" -- "$W" aggregate -t formats/IOT_2019_ixi --regions ../data/mappings/g7.csv -o "$tmp/g7.wiot"
+check agg_exio_info 0 out "countries    AT G7 WA" -- "$W" info -t "$tmp/g7.wiot"
+check agg_w16 0 out "sectors    wiod2016_to_wiod2013: 5 -> 5" -- "$W" aggregate -t formats/WIOT2014_October16_ROW.csv --sectors wiod2016_to_wiod2013 -o "$tmp/w16.csv"
+check_msg agg_no_out 2 "wiot aggregate: needs -o OUT (.csv, .csv.gz or .wiot) (see 'wiot aggregate --help')" -- "$W" aggregate --regions world
+check_msg agg_no_map 2 "wiot aggregate: give --regions MAP, --sectors MAP or both (see 'wiot aggregate --help')" -- "$W" aggregate -o "$tmp/x.csv"
+check agg_bad_map 1 err "^wiot: no_such_map: cannot open: No such file or directory" -- "$W" aggregate --regions no_such_map -o "$tmp/x.csv"
+check tariff_map 0 out "Scenario us301_2019-09-01_list4A_at15" -- "$W" tariff -s ../data/scenarios/wiod2016/us301_china_2018_2020.csv --map wiod2016_to_wiod2013 -n us301_2019-09-01_list4A_at15 --top 2
+check tariff_unmapped 1 err "^wiot: hint: a scenario written in another sector classification can be translated with --map" -- "$W" tariff -s ../data/scenarios/wiod2016/us301_china_2018_2020.csv -n us301_2019-09-01_list4A_at15
+check tariff_w16 1 err "built-in scenarios use WIOD 2013 sector codes (c1..c35) or WIOD 2016 codes" -- "$W" tariff -t formats/WIOT2014_October16_ROW.csv
+
 # the shipped data match their recorded checksums
 ok sh -c 'cd ../data && sha256sum --quiet -c SHA256SUMS'
 
