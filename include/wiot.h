@@ -101,12 +101,22 @@ enum wiot_option {
     WIOT_OPT_RESIDUAL = 4,     /* 1: inverses also compute ||(I-A)L - I||_max (2n^3 extra
                                   flops); 0: skip; default 1 */
     WIOT_OPT_HUGEPAGES = 5,    /* 1: madvise(MADV_HUGEPAGE) on matrices >= 4 MiB; default 1 */
+    WIOT_OPT_INVERSE = 6,      /* algorithm of wiot_leontief / wiot_ghosh (enum
+                                  wiot_inverse_path); default WIOT_INVERSE_AUTO */
     WIOT_OPT_MAX_MEMORY = 7    /* bytes one object or call may allocate (a table, the
                                   text of a file, a factorization, a workspace); work
                                   that needs more is refused before allocating with
                                   WIOT_ENOMEM and a message giving the size needed.
                                   0 (default) = the memory available to the process:
                                   RAM + swap, lowered by a cgroup limit or ulimit -v */
+};
+/* Values of WIOT_OPT_INVERSE. */
+enum wiot_inverse_path {
+    WIOT_INVERSE_AUTO = 0,      /* recursive when I - A is column (I - B row) diagonally
+                                   dominant with margin, else LAPACK */
+    WIOT_INVERSE_LAPACK = 1,    /* always dgetrf + dgetri (partial pivoting) */
+    WIOT_INVERSE_RECURSIVE = 2  /* always the recursive block inverse (no pivoting between
+                                   blocks; the caller vouches for the matrix) */
 };
 WIOT_API int wiot_ctx_set(wiot_ctx *ctx, int option, double value);
 WIOT_API int wiot_ctx_get(const wiot_ctx *ctx, int option, double *value);
@@ -132,7 +142,9 @@ enum wiot_method {
     WIOT_METHOD_INVERSE = 2,     /* LAPACK dgetri (explicit inverse) */
     WIOT_METHOD_WOODBURY = 3,    /* Sherman-Morrison-Woodbury rank-k update of the LU */
     WIOT_METHOD_ITERATION = 4,   /* fixed point p <- L^T (d + E^T p) on the LU */
-    WIOT_METHOD_DENSE = 5        /* a fresh dense LU of the whole perturbed system */
+    WIOT_METHOD_DENSE = 5,       /* a fresh dense LU of the whole perturbed system */
+    WIOT_METHOD_RECURSIVE = 6    /* explicit inverse by recursive 2x2 block (Schur
+                                    complement) inversion, nearly all flops in dgemm */
 };
 typedef struct wiot_info {
     double residual;          /* max-norm residual of the result (see each function) */
@@ -288,8 +300,19 @@ WIOT_API int wiot_lu_solve(wiot_ctx *ctx, const wiot_lu *lu, int trans, size_t n
 WIOT_API int wiot_lu_inverse(wiot_ctx *ctx, const wiot_lu *lu, double *L, size_t ldl,
                              wiot_info *info);
 
-/* Convenience: factor and invert in one call (2n^3 flops). info: seconds and flops of
- * both steps together, residual as above. */
+/* Convenience: L = (I - A)^{-1} or G = (I - B)^{-1} in one call (2n^3 flops).
+ * Path (context option WIOT_OPT_INVERSE, default WIOT_INVERSE_AUTO): when every column
+ * sum of A is below 1 - 1e-9 (always so for a valid table; for Ghosh: every row sum of
+ * B), the system is diagonally dominant and is inverted in place in L by recursive
+ * 2 x 2 block (Schur complement) inversion, nearly all flops in dgemm (kernel/
+ * inverse.c; extra memory about n^2/3 doubles); otherwise dgetrf + dgetri as in
+ * wiot_lu_inverse (extra memory 2n^2 doubles). info: method (WIOT_METHOD_RECURSIVE
+ * or WIOT_METHOD_INVERSE), seconds and flops of the inversion (forming I - A
+ * excluded), residual ||(I-A)L - I||_max when WIOT_OPT_RESIDUAL is 1 (else -1; the
+ * recursive path evaluates it as L - Z diag(1/x) L - I in column panels, 2n^3 flops,
+ * no extra n x n matrix). On WIOT_ENOMEM L is untouched; on WIOT_ESINGULAR from the
+ * recursive path (possible only when forced on a matrix that is not an M-matrix)
+ * its contents are unspecified. */
 WIOT_API int wiot_leontief(wiot_ctx *ctx, const wiot_table *t, double *L, size_t ldl,
                            wiot_info *info);
 WIOT_API int wiot_ghosh(wiot_ctx *ctx, const wiot_table *t, double *G, size_t ldg,

@@ -320,6 +320,13 @@ int wiot_ctx_set(wiot_ctx *ctx, int option, double value)
         else
             ctx->hugepages = (int)value;
         return WIOT_OK;
+    case WIOT_OPT_INVERSE:
+        if (value != WIOT_INVERSE_AUTO && value != WIOT_INVERSE_LAPACK &&
+            value != WIOT_INVERSE_RECURSIVE)
+            return wi_error(ctx, WIOT_EINVAL, "inverse path must be 0 (auto), 1 (LAPACK) or 2 "
+                            "(recursive), got %g", value);
+        ctx->inverse = (int)value;
+        return WIOT_OK;
     case WIOT_OPT_MAX_MEMORY:
         if (value < 0 || value != floor(value) || value >= (double)SIZE_MAX)
             return wi_error(ctx, WIOT_EINVAL, "memory limit must be a whole number of bytes "
@@ -342,6 +349,7 @@ int wiot_ctx_get(const wiot_ctx *ctx, int option, double *value)
     case WIOT_OPT_ROW_TOL_ABS: *value = ctx->row_tol_abs; return WIOT_OK;
     case WIOT_OPT_RESIDUAL: *value = ctx->residual; return WIOT_OK;
     case WIOT_OPT_HUGEPAGES: *value = ctx->hugepages; return WIOT_OK;
+    case WIOT_OPT_INVERSE: *value = ctx->inverse; return WIOT_OK;
     case WIOT_OPT_MAX_MEMORY: *value = (double)ctx->max_memory; return WIOT_OK;
     default: return WIOT_EINVAL;
     }

@@ -1843,6 +1843,11 @@ int wi_format_hook(wiot_ctx *ctx, const char *path, wiot_table **out, int *handl
         *handled = 1;
         return wi_load_path(ctx, path, WIOT_FORMAT_AUTO, out);
     }
+    /* Only a regular file is sniffed: peeking at a pipe or FIFO would consume bytes
+     * the loader then never sees (and could block); the loader reads those whole. */
+    struct stat pst;
+    if (stat(path, &pst) != 0 || !S_ISREG(pst.st_mode))
+        return WIOT_OK;
     char *peek;
     size_t pn = 0;
     int rc = wi_peek(ctx, path, &peek, &pn);

@@ -388,6 +388,75 @@ int wiot_lu_inverse(wiot_ctx *ctx, const wiot_lu *lu, double *L, size_t ldl, wio
     return WIOT_OK;
 }
 
+/* Column sums of A (Ghosh: row sums of B) at most 1 - WI_DD_MARGIN select the
+ * recursive inverse. The margin is not needed for stability (diagonal dominance with
+ * any margin bounds the growth factor by 2); below it cond(I - A) >~ 1e9 and LAPACK's
+ * pivoting is the safer choice. */
+#define WI_DD_MARGIN 1e-9
+#define WI_NOT_DOMINANT (-1)   /* private: the automatic path falls back to LAPACK */
+
+/* L = (I - A)^{-1} (or (I - B)^{-1}) in place in L by recursive block inversion
+ * (inverse.c). The workspace is allocated before L is written, so WIOT_ENOMEM leaves
+ * L untouched; with check, a system that is not diagonally dominant returns
+ * WI_NOT_DOMINANT (L untouched, no message). */
+static int wi_inverse_recursive(wiot_ctx *ctx, const wiot_table *t, int model, double *L,
+                                size_t ldl, int check, wiot_info *info)
+{
+    const size_t n = t->n;
+    lapack_int ln, lld;
+    size_t nn = 0;
+    int rc = wi_lapack_int(ctx, n, &ln);
+    if (!rc)
+        rc = wi_lapack_int(ctx, ldl, &lld);
+    if (!rc)
+        rc = wi_mul(ctx, n, n, &nn);
+    if (rc)
+        return rc;
+    size_t lw = wi_inverse_dd_work(n), lr = ctx->residual ? wi_residual_work(n) : 0;
+    if (lr > lw)
+        lw = lr;
+    if (lw < n)
+        lw = n;   /* room for the dominance check's scratch */
+    double *work = wi_dalloc(ctx, lw);
+    if (!work)
+        return WIOT_ENOMEM;
+    if (check && !wi_dominant(t, model, WI_DD_MARGIN, work)) {
+        wi_free(ctx, work);
+        return WI_NOT_DOMINANT;
+    }
+    rc = wi_form_system(ctx, t, model, L, ldl);
+    if (rc) {
+        wi_free(ctx, work);
+        return rc;
+    }
+    double t0 = wi_now();
+    wi_threads th;
+    wi_threads_begin(ctx, &th);
+    rc = wi_inverse_dd(ctx, L, n, ldl, work, lw);
+    wi_threads_end(&th);
+    double secs = wi_now() - t0;
+    double flops = 2.0 * (double)n * (double)n * (double)n;
+    wi_account(ctx, flops, secs);
+    double res = -1.0, rsecs = 0;
+    if (!rc && ctx->residual) {
+        double r0 = wi_now();
+        rc = wi_residual_table(ctx, t, model, L, ldl, work, lw, &res);
+        rsecs = wi_now() - r0;
+    }
+    wi_free(ctx, work);
+    if (rc)
+        return rc;
+    if (info) {
+        memset(info, 0, sizeof *info);
+        info->seconds = secs;
+        info->flops = flops;
+        info->residual = res;
+        info->residual_seconds = rsecs;
+        info->method = WIOT_METHOD_RECURSIVE;
+    }
+    return WIOT_OK;
+}
+
 static int wi_inverse_of(wiot_ctx *ctx, const wiot_table *t, int model, double *L, size_t ldl,
                          wiot_info *info)
 {
@@ -398,6 +467,12 @@ static int wi_inverse_of(wiot_ctx *ctx, const wiot_table *t, int model, double *
         return wi_error(ctx, WIOT_EINVAL, "NULL table or output");
     if (ldl < t->n)
         return wi_error(ctx, WIOT_EINVAL, "leading dimension %zu < n = %zu", ldl, t->n);
+    if (ctx->inverse != WIOT_INVERSE_LAPACK) {
+        int rc = wi_inverse_recursive(ctx, t, model, L, ldl, ctx->inverse == WIOT_INVERSE_AUTO,
+                                      info);
+        if (rc != WI_NOT_DOMINANT)
+            return rc;
+    }
     wiot_lu *lu = NULL;
     wiot_info i1, i2;
     int rc = wiot_lu_new(ctx, t, model, &lu, &i1);

@@ -1709,6 +1709,9 @@ int wiot_table_load(wiot_ctx *ctx, const char *path, wiot_table **out)
     wi_clear(ctx);
     if (!path || !out)
         return wi_error(ctx, WIOT_EINVAL, "wiot_table_load: %s is NULL", path ? "out" : "path");
+    int handled, hrc = wi_format_hook(ctx, path, out, &handled);
+    if (handled)
+        return hrc;   /* a provider layout, a directory or an archive (formats.c) */
     char eb[128];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)

@@ -286,6 +286,30 @@ Test(formats, every_fixture_auto_and_forced)
     wiot_ctx_free(ctx);
 }
 
+/* wiot_table_load detects the layout (the hook in table.c) */
+Test(formats, table_load_detects)
+{
+    wiot_ctx *ctx = test_ctx();
+    const char *paths[] = {FMT("ICIO2016_2003.zip"), FMT("2020.csv"), FMT("WIOT2014_Nov16_ROW.csv"),
+                           FMT("IOT_2019_ixi"), FMT("IOT_2019_ixi/Z.txt"), FMT("Eora26_2010_bp/labels_T.txt"),
+                           FMT("ICIO-2016-2020-extended.zip:2020.zip")};
+    for (size_t k = 0; k < sizeof paths / sizeof *paths; k++) {
+        wiot_table *t = test_load(ctx, paths[k]);
+        cr_expect_not_null(wiot_table_source(t), "%s", paths[k]);
+        wiot_table_free(t);
+    }
+    /* the wide CSV layout is still the foundation's, with its units default */
+    wiot_table *t = test_load(ctx, DATA("examples/decompr_leather.csv"));
+    cr_expect_null(wiot_table_source(t));
+    cr_expect_str_eq(wiot_table_units(t), "millions of USD");
+    cr_expect_eq(wiot_table_inputs(t), 0);
+    cr_expect_null(wiot_table_input(t, 0));
+    wiot_table_free(t);
+    t = load_fmt(ctx, DATA("examples/decompr_leather.csv"), WIOT_FORMAT_WIOT_CSV);
+    wiot_table_free(t);
+    wiot_ctx_free(ctx);
+}
+
 Test(formats, keep_splits)
 {
     wiot_ctx *ctx = test_ctx();
