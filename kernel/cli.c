@@ -75,6 +75,7 @@ enum { OPT_MAX_MEMORY = 2000 };   /* accepted by every command */
 /* provider layouts and aggregation: --format (input layout; every command but convert,
  * whose --format names its output) and --keep-splits are accepted by every command */
 enum { OPT_KEEP_SPLITS = 2100, OPT_REGIONS, OPT_SECTORS, OPT_MAP };
+enum { OPT_INVERSE = 2200 };   /* wiot leontief --inverse auto|lapack|recursive */
 
 /* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
  * or "iB" is allowed). -1 if malformed. */
@@ -120,6 +121,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         {"max-memory", required_argument, 0, OPT_MAX_MEMORY},
         {"keep-splits", no_argument, 0, OPT_KEEP_SPLITS}, {"regions", required_argument, 0, OPT_REGIONS},
         {"sectors", required_argument, 0, OPT_SECTORS}, {"map", required_argument, 0, OPT_MAP},
+        {"inverse", required_argument, 0, OPT_INVERSE},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->threads = -1;
@@ -144,6 +146,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_GHOSH: name = "ghosh"; break;
         case OPT_PASS: name = "passthrough"; break;
         case OPT_METHOD: name = "method"; break;
+        case OPT_INVERSE: name = "inverse"; break;
         case OPT_QUIET: name = "quiet"; break;
         case OPT_TOP: name = "top"; break;
         case OPT_SCALE: name = "scale"; break;
@@ -217,6 +220,16 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
                 o->models = WIOT_BOTH;
             else
                 return usage_error(cmd, "--method takes exact, first-order or both, got '%s'", optarg);
+            break;
+        case OPT_INVERSE:
+            if (!strcmp(optarg, "auto"))
+                o->inverse = WIOT_INVERSE_AUTO;
+            else if (!strcmp(optarg, "lapack"))
+                o->inverse = WIOT_INVERSE_LAPACK;
+            else if (!strcmp(optarg, "recursive"))
+                o->inverse = WIOT_INVERSE_RECURSIVE;
+            else
+                return usage_error(cmd, "--inverse takes auto, lapack or recursive, got '%s'", optarg);
             break;
         case OPT_QUIET: o->quiet = 1; break;
         case OPT_TOP:
@@ -557,10 +570,15 @@ static int cmd_info(int argc, char **argv)
 
 /* ---------------------------------------------------------------- leontief */
 static const char *LEONTIEF_HELP =
-    "usage: wiot leontief [-t TABLE] [-o FILE] [--ghosh] [--threads N]\n"
+    "usage: wiot leontief [-t TABLE] [-o FILE] [--ghosh] [--inverse auto|lapack|recursive]\n"
+    "                     [--threads N]\n"
     "Computes the Leontief inverse L = (I - A)^-1 (or, with --ghosh, the Ghosh inverse\n"
-    "G = (I - B)^-1) with LAPACK (dgetrf + dgetri) and prints the residual\n"
-    "||(I - A)L - I||_max, flops, seconds and GFLOP/s.\n"
+    "G = (I - B)^-1) and prints the method, the residual ||(I - A)L - I||_max, flops,\n"
+    "seconds and GFLOP/s.\n"
+    "  --inverse    auto (default): recursive 2 x 2 block inversion, nearly all flops in\n"
+    "               dgemm, when I - A is diagonally dominant (every column sum of A < 1;\n"
+    "               for --ghosh every row sum of B), else LAPACK dgetrf + dgetri;\n"
+    "               lapack: always dgetrf + dgetri; recursive: always the block method\n"
     "  -o FILE      write the inverse as a labelled CSV (row label, then n columns)\n";
 
 typedef struct matrix_csv {
@@ -588,7 +606,7 @@ static int write_matrix(FILE *f, void *ud)
 static int cmd_leontief(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("leontief", argc, argv, &o, ",t,o,ghosh,threads,", LEONTIEF_HELP);
+    int rc = parse_opts("leontief", argc, argv, &o, ",t,o,ghosh,inverse,threads,", LEONTIEF_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
     wiot_ctx *ctx;
@@ -606,22 +624,21 @@ static int cmd_leontief(int argc, char **argv)
         wiot_ctx_free(ctx);
         return 1;
     }
-    wiot_lu *lu = NULL;
-    wiot_info f, inv;
-    int model = o.ghosh ? WIOT_GHOSH : WIOT_LEONTIEF;
-    rc = wiot_lu_new(ctx, t, model, &lu, &f);
+    wiot_info inv;
+    rc = wiot_ctx_set(ctx, WIOT_OPT_INVERSE, o.inverse);
     if (!rc)
-        rc = wiot_lu_inverse(ctx, lu, L, n, &inv);
+        rc = o.ghosh ? wiot_ghosh(ctx, t, L, n, &inv) : wiot_leontief(ctx, t, L, n, &inv);
     if (rc) {
         rc = fail(ctx, rc);
     } else {
-        double secs = f.seconds + inv.seconds, flops = f.flops + inv.flops;
         int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
         printf("%s inverse of %s: n = %zu\n", o.ghosh ? "Ghosh" : "Leontief", wiot_table_name(t), n);
         printf("  residual ||(I - %s)%s - I||_max = %.3g\n", o.ghosh ? "B" : "A", o.ghosh ? "G" : "L",
                inv.residual);
-        printf("  dgetrf %.4f s + dgetri %.4f s = %.4f s, %.3g flops, %.1f GFLOP/s\n", f.seconds,
-               inv.seconds, secs, flops, secs > 0 ? flops / secs * 1e-9 : 0.0);
+        printf("  %s: %.4f s, %.3g flops, %.1f GFLOP/s\n",
+               inv.method == WIOT_METHOD_RECURSIVE ? "recursive block inverse (dgemm)"
+                                                   : "LAPACK dgetrf + dgetri",
+               inv.seconds, inv.flops, inv.seconds > 0 ? inv.flops / inv.seconds * 1e-9 : 0.0);
         printf("  threads %d, BLAS core %s; load %.3f s, residual check %.4f s\n", threads,
                openblas_get_corename(), lsecs, inv.residual_seconds);
         if (o.out) {
@@ -633,7 +650,6 @@ static int cmd_leontief(int argc, char **argv)
         }
     }
     free(L);
-    wiot_lu_free(lu);
     wiot_table_free(t);
     wiot_ctx_free(ctx);
     return rc;

@@ -19,6 +19,7 @@ typedef struct opts {
     int threads;              /* --threads, -1 = default */
     double max_memory;        /* --max-memory SIZE in bytes, 0 = no limit */
     int ghosh;
+    int inverse;              /* --inverse: enum wiot_inverse_path (0 = auto) */
     double rho;
     int models;
     int quiet;

@@ -64,6 +64,9 @@ check info_missing 1 err "^wiot: nonexistent.csv: " -- "$W" info -t nonexistent.
 
 # leontief and multipliers
 check leontief 0 out "residual ||(I - A)L - I||_max = " -- "$W" leontief --threads 2
+check leontief_recursive 0 out "recursive block inverse (dgemm)" -- "$W" leontief --threads 2
+check leontief_lapack 0 out "LAPACK dgetrf + dgetri" -- "$W" leontief --inverse lapack -t ../data/examples/decompr_leather.csv
+check leontief_inverse_bad 2 err "--inverse takes auto, lapack or recursive, got 'x'" -- "$W" leontief --inverse x
 check leontief_mb 0 out "n = 2" -- "$W" leontief -t ../data/examples/miller_blair_2009_t2_3.csv -o "$tmp/L.csv"
 ok test "$(sed -n 2p "$tmp/L.csv")" = "R1_s1,1.2541254125412542,0.33003300330033003"
 check ghosh 0 out "Ghosh inverse" -- "$W" leontief --ghosh -t ../data/examples/decompr_leather.csv
