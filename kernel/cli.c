@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -100,6 +101,14 @@ static double parse_size(const char *s)
     if (*e || v >= 18446744073709551615.0)
         return -1;
     return floor(v);
+}
+
+double cli_peak_mb(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return (double)ru.ru_maxrss / 1024.0;   /* Linux: kilobytes */
 }
 
 /* returns 0, 1 (help printed) or EXIT_USAGE */
@@ -639,8 +648,8 @@ static int cmd_leontief(int argc, char **argv)
                inv.method == WIOT_METHOD_RECURSIVE ? "recursive block inverse (dgemm)"
                                                    : "LAPACK dgetrf + dgetri",
                inv.seconds, inv.flops, inv.seconds > 0 ? inv.flops / inv.seconds * 1e-9 : 0.0);
-        printf("  threads %d, BLAS core %s; load %.3f s, residual check %.4f s\n", threads,
-               openblas_get_corename(), lsecs, inv.residual_seconds);
+        printf("  threads %d, BLAS core %s; load %.3f s, residual check %.4f s; peak memory %.0f MB\n",
+               threads, openblas_get_corename(), lsecs, inv.residual_seconds, cli_peak_mb());
         if (o.out) {
             matrix_csv m = {t, L};
             if (write_atomic(o.out, write_matrix, &m))
@@ -1370,10 +1379,10 @@ gather:
     }
     if (!o.quiet)
         printf("\nTiming: load %.3f s, factorization %.3f s (%.1f GFLOP/s), %d scenario%s %.4f s, "
-               "total %.3f s; threads %d, BLAS core %s\n",
+               "total %.3f s; threads %d, BLAS core %s; peak memory %.0f MB\n",
                lsecs, fsecs, fsecs > 0 ? fi.flops * ntab / fsecs * 1e-9 : 0.0, nruns, nruns == 1 ? "" : "s",
                ssecs, now() - t_start, o.threads > 0 ? o.threads : omp_get_max_threads(),
-               openblas_get_corename());
+               openblas_get_corename(), cli_peak_mb());
 done:
     for (int q = 0; q < nruns; q++) {
         wiot_result_free(runs[q].r);

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include "wiot.h"
 
+/* Peak resident memory of this process so far, in MB (getrusage; 0 if unknown). */
+double cli_peak_mb(void);
+
 #define EXIT_USAGE 2
 #define DEFAULT_SCENARIO "us301_2020-02-14_list4A_at7.5+cn_ret_2020-02-14_round1_halved"
 

@@ -352,9 +352,10 @@ int cmd_sweep(int argc, char **argv)
         printf("  burden on third countries: %.1f to %.1f million USD\n", third_min, third_max);
         if (o.out)
             printf("wrote %s\n", o.out);
-        printf("Timing: %zu scenarios in %.3f s of batched solves (%.0f scenarios/s), total %.3f s; threads %d\n",
+        printf("Timing: %zu scenarios in %.3f s of batched solves (%.0f scenarios/s), total %.3f s; "
+               "threads %d; peak memory %.0f MB\n",
                total, solve_secs, solve_secs > 0 ? (double)total / solve_secs : 0.0, now() - t_start,
-               o.threads > 0 ? o.threads : omp_get_max_threads());
+               o.threads > 0 ? o.threads : omp_get_max_threads(), cli_peak_mb());
     }
 done:
     if (out)
