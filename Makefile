@@ -131,13 +131,15 @@ bench: all
 
 # ---- fuzzing (tests/fuzz/README.md). Targets: table (CSV and gzip), wiot (binary
 # .wiot), scenario (scenario files and expressions), cli (argument parsing and
-# every subcommand, in-process). The library and CLI are built with coverage
-# instrumentation and ASan + UBSan; libFuzzer's new inputs go to
-# build-fuzz/corpus/TARGET (seeds: tests/fuzz/corpus/TARGET, read-only), crashes to
-# tests/fuzz/crashes/TARGET/, where fuzz-regress replays them for ever after.
+# every subcommand, in-process), formats (provider layouts: OECD ICIO, WIOD 2016,
+# EXIOBASE 3, Eora26), map (mapping files, aggregation, mapped scenarios). The
+# library and CLI are built with coverage instrumentation and ASan + UBSan;
+# libFuzzer's new inputs go to build-fuzz/corpus/TARGET (seeds:
+# tests/fuzz/corpus/TARGET, read-only), crashes to tests/fuzz/crashes/TARGET/,
+# where fuzz-regress replays them for ever after.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := table wiot scenario cli
+FUZZ_TARGETS := table wiot scenario cli formats map
 FUZZ_SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 FUZZ_ENV := OMP_THREAD_LIMIT=2 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -148,7 +150,7 @@ FUZZ_DEPLIBS := -lminizip -llapacke -lopenblas -lz -lm
 fuzz-build:
 	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) CPPFLAGS=-Dmain=wiot_cli_main \
 	  CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" build-fuzz/libwiot.a $(call FUZZ_CLI_OBJ,build-fuzz)
-	for t in table scenario cli; do \
+	for t in table scenario cli formats map; do \
 	  extra=; [ $$t = cli ] && extra="$(call FUZZ_CLI_OBJ,build-fuzz)"; \
 	  $(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -fopenmp -std=c11 -Iinclude tests/fuzz/fuzz_$$t.c \
 	    $$extra build-fuzz/libwiot.a $(FUZZ_DEPLIBS) -o build-fuzz/fuzz_$$t || exit 1; \
@@ -174,7 +176,7 @@ fuzz: fuzz-build
 fuzz-regress:
 	$(MAKE) BUILD=build-regress CPPFLAGS=-Dmain=wiot_cli_main CFLAGS="$(SAN_FLAGS)" \
 	  build-regress/libwiot.a $(call FUZZ_CLI_OBJ,build-regress)
-	for t in table scenario cli; do \
+	for t in table scenario cli formats map; do \
 	  extra=; [ $$t = cli ] && extra="$(call FUZZ_CLI_OBJ,build-regress)"; \
 	  $(CC) $(SAN_FLAGS) -fopenmp -std=c11 -Wall -Wextra -Werror -Iinclude tests/fuzz/fuzz_$$t.c tests/fuzz/replay.c \
 	    $$extra build-regress/libwiot.a $(FUZZ_DEPLIBS) -o build-regress/replay_$$t || exit 1; \

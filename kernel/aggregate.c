@@ -460,7 +460,7 @@ int wiot_schedule_translate(wiot_ctx *ctx, const wiot_schedule *src, const wiot_
     }
     wiot_schedule *s = NULL;
     size_t *to = wi_alloc(ctx, (X + t->S + 1) * sizeof(size_t));
-    double *w = wi_alloc(ctx, (X + 1) * sizeof(double));
+    double *w = wi_alloc(ctx, (X + t->S + 1) * sizeof(double));
     if (!to || !w || (rc = wiot_schedule_new(ctx, t, &s))) {
         wi_free(ctx, xc);
         wi_free(ctx, to);
@@ -474,6 +474,18 @@ int wiot_schedule_translate(wiot_ctx *ctx, const wiot_schedule *src, const wiot_
             to[x] = wi_table_find(t->sector, S, map->group[x]);
             w[x] = map->weight[x];
         }
+        /* weights relative to the largest of their table sector: the sums below can
+         * neither overflow (weights near DBL_MAX gave inf / inf = NaN) nor lose the
+         * rates to underflow (subnormal weights); equal weights stay exactly 1 */
+        double *wmax = w + X;
+        for (size_t sec = 0; sec < S; sec++)
+            wmax[sec] = 0;
+        for (size_t x = 0; x < X; x++)
+            if (w[x] > wmax[to[x]])
+                wmax[to[x]] = w[x];
+        for (size_t x = 0; x < X; x++)
+            if (wmax[to[x]] > 0)
+                w[x] /= wmax[to[x]];
         for (size_t d = 0; d < C; d++)
             for (size_t c = 0; c < C; c++) {
                 if (d == c)
@@ -492,6 +504,11 @@ int wiot_schedule_translate(wiot_ctx *ctx, const wiot_schedule *src, const wiot_
                         for (size_t x = 0; x < X; x++)
                             if (to[x] == sec)
                                 r += WI_RATE(src, d, c, x) / (double)members;
+                    } else if (!isfinite(r)) {   /* rates near DBL_MAX: num overflowed */
+                        r = 0;
+                        for (size_t x = 0; x < X; x++)
+                            if (to[x] == sec)
+                                r += w[x] / den * WI_RATE(src, d, c, x);
                     }
                     WI_RATE(s, d, c, sec) = r;
                 }

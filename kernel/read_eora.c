@@ -32,6 +32,7 @@
 typedef struct wi_lab {
     char **code, **item;      /* per line: country code, last field (sector/category) */
     size_t n;
+    char *shown;              /* the file's name for messages ("<dir>/labels_T.txt", ...) */
 } wi_lab;
 
 static void wi_lab_free(wiot_ctx *ctx, wi_lab *l)
@@ -44,6 +45,7 @@ static void wi_lab_free(wiot_ctx *ctx, wi_lab *l)
     }
     wi_free(ctx, l->code);
     wi_free(ctx, l->item);
+    wi_free(ctx, l->shown);
     memset(l, 0, sizeof *l);
 }
 
@@ -109,7 +111,7 @@ static int wi_eora_labels(wiot_ctx *ctx, wi_src *s, wi_src *alt, const char *mem
         rc = -got;
     wi_text_free(&t);
     wi_free(ctx, buf);
-    wi_free(ctx, nm);
+    out->shown = nm;
     return rc;
 }
 
@@ -268,12 +270,9 @@ int wi_read_eora26(wiot_ctx *ctx, wi_src *src, const char *name, wi_build *b)
         rc = WIOT_ENOMEM;
         goto done;
     }
-    char sh[512];
-    snprintf(sh, sizeof sh, "labels_T.txt");
-    if ((rc = wi_eora_blocks(ctx, sh, &lt, tc, &C, &S, tfirst)))
+    if ((rc = wi_eora_blocks(ctx, lt.shown, &lt, tc, &C, &S, tfirst)))
         goto done;
-    snprintf(sh, sizeof sh, "labels_FD.txt");
-    if ((rc = wi_eora_blocks(ctx, sh, &lf, fc, &C2, &K, ffirst)))
+    if ((rc = wi_eora_blocks(ctx, lf.shown, &lf, fc, &C2, &K, ffirst)))
         goto done;
     if (C2 != C) {
         rc = wi_fmsg(ctx, WIOT_EFORMAT, name, 0, "labels_FD.txt has %zu countries, labels_T.txt %zu", C2, C);
@@ -316,13 +315,13 @@ int wi_read_eora26(wiot_ctx *ctx, wi_src *src, const char *name, wi_build *b)
         const char *it = lt.item[tfirst[0] + s];
         size_t l = strlen(it), k = wi_code_from_label(code, it, l < sizeof code ? l : sizeof code - 1);
         rc = k ? wi_build_label(ctx, &b->sector[s], code, k)
-               : wi_fmsg(ctx, WIOT_EFORMAT, "labels_T.txt", tfirst[0] + s + 1, "sector '%s' gives no code", it);
+               : wi_fmsg(ctx, WIOT_EFORMAT, lt.shown, tfirst[0] + s + 1, "sector '%s' gives no code", it);
     }
     for (size_t k2 = 0; k2 < K && !rc; k2++) {
         const char *it = lf.item[ffirst[0] + k2];
         size_t l = strlen(it), k = wi_code_from_label(code, it, l < sizeof code ? l : sizeof code - 1);
         rc = k ? wi_build_label(ctx, &b->fd[k2], code, k)
-               : wi_fmsg(ctx, WIOT_EFORMAT, "labels_FD.txt", ffirst[0] + k2 + 1, "category '%s' gives no code", it);
+               : wi_fmsg(ctx, WIOT_EFORMAT, lf.shown, ffirst[0] + k2 + 1, "category '%s' gives no code", it);
     }
     for (size_t r = 0; r < nV && !rc; r++)
         rc = wi_build_label(ctx, &b->plabel[r], lv.item[r], strlen(lv.item[r]));
