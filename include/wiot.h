@@ -180,6 +180,15 @@ WIOT_API int wiot_table_load(wiot_ctx *ctx, const char *path, wiot_table **out);
 WIOT_API int wiot_table_load_buffer(wiot_ctx *ctx, const void *data, size_t size,
                                     const char *name, wiot_table **out);
 
+/* The same from memory that outlives the table: a .wiot image (wiot_table_save_binary)
+ * at an 8-byte aligned address is used in place -- Z, F and x point into data,
+ * nothing of the matrices is copied or allocated, so loading takes about as long as
+ * the checksum pass (a few ms for WIOD 2011; the wiot CLI embeds its default table
+ * this way). data must stay valid and unchanged until wiot_table_free. Anything else
+ * (CSV text, gzip, an unaligned image) is loaded as by wiot_table_load_buffer. */
+WIOT_API int wiot_table_load_static(wiot_ctx *ctx, const void *data, size_t size,
+                                    const char *name, wiot_table **out);
+
 /* Build a table from caller arrays (copied). Z[n x n] (ldz >= n), F[n x C*K]
  * (ldf >= n; may be NULL when K == 0), x[n] (NULL: x = row sums of Z and F).
  * v = x - column sums of Z. Labels are copied; codes must be non-empty, unique,

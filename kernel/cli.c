@@ -310,7 +310,7 @@ int load_table(wiot_ctx *ctx, const opts *o, wiot_table **t, double *secs)
         rc = wiot_table_load_format(ctx, o->table, o->in_format ? wiot_format_from_name(o->in_format)
                                                                 : WIOT_FORMAT_AUTO, t);
     else
-        rc = wiot_table_load_buffer(ctx, wiot_emb_table_wiod2013_2011,
+        rc = wiot_table_load_static(ctx, wiot_emb_table_wiod2013_2011,
                                     (size_t)(wiot_emb_table_wiod2013_2011_end - wiot_emb_table_wiod2013_2011),
                                     "wiot_2011.csv.gz", t);
     if (secs)

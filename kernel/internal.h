@@ -50,6 +50,8 @@ struct wiot_table {
     void *map;                /* a .wiot file mapped read-only (Z, F, x point into it;
                                  wiot_table_free unmaps it), or NULL */
     size_t map_len;
+    int borrowed;             /* Z, F, x point into the caller's memory
+                                 (wiot_table_load_static): never freed here */
 };
 
 struct wiot_lu {

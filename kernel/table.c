@@ -175,7 +175,7 @@ static void wi_table_release(wiot_table *t)
     wi_hfree(&a, t->country);   /* the label block: country | sector | fdcat | text */
     if (t->map) {
         munmap(t->map, t->map_len);   /* Z, F and x live in the mapped .wiot file */
-    } else {
+    } else if (!t->borrowed) {
         wi_hfree(&a, t->Z);
         wi_hfree(&a, t->F);
         wi_hfree(&a, t->x);
@@ -989,9 +989,11 @@ static int wi_bin_magic(const char *p, size_t len)
 
 /* Load .wiot bytes p[size]. map: p is a private mapping that the table adopts (Z, F
  * and x point into it), consumed on every path (unmapped on failure); NULL: p is the
- * caller's memory and the data are copied. Warnings are not logged here. */
+ * caller's memory and the data are copied, or, with borrow (p 8-byte aligned, the
+ * caller vouches that it outlives the table), used in place. Warnings are not logged
+ * here. */
 static int wi_bin_load(wiot_ctx *ctx, const char *name, const unsigned char *p, size_t size,
-                       void *map, wiot_table **out)
+                       void *map, int borrow, wiot_table **out)
 {
     wiot_table *t = NULL;
     const char **src = NULL;
@@ -1105,13 +1107,19 @@ static int wi_bin_load(wiot_ctx *ctx, const char *name, const unsigned char *p, 
     }
 
     /* the table: labels copied; data in place (mapped) or copied */
-    if ((rc = wi_table_alloc(ctx, (size_t)C, (size_t)S, (size_t)K, name, map == NULL, &t)) ||
+    if ((rc = wi_table_alloc(ctx, (size_t)C, (size_t)S, (size_t)K, name, map == NULL && !borrow,
+                             &t)) ||
         (rc = wi_labels_alloc(ctx, t, src, slen)))
         goto fail;
     if (map) {
         t->map = map;   /* from here on the table owns the mapping */
         t->map_len = size;
         map = NULL;
+        t->Z = (double *)(uintptr_t)(p + off[1]);
+        t->F = K ? (double *)(uintptr_t)(p + off[2]) : NULL;
+        t->x = (double *)(uintptr_t)(p + off[3]);
+    } else if (borrow) {
+        t->borrowed = 1;
         t->Z = (double *)(uintptr_t)(p + off[1]);
         t->F = K ? (double *)(uintptr_t)(p + off[2]) : NULL;
         t->x = (double *)(uintptr_t)(p + off[3]);
@@ -1684,7 +1692,7 @@ static int wi_load(wiot_ctx *ctx, const char *name, const char *data, size_t siz
     wiot_table *t = NULL;
     if (!rc)
         rc = wi_bin_magic(ps.txt, ps.len)
-                 ? wi_bin_load(ctx, name, (const unsigned char *)ps.txt, ps.len, NULL, &t)
+                 ? wi_bin_load(ctx, name, (const unsigned char *)ps.txt, ps.len, NULL, 0, &t)
                  : wi_parse_table(&ps, &t);
     wi_table_release(ps.t);
     wi_free(ctx, ps.tot);
@@ -1731,7 +1739,7 @@ int wiot_table_load(wiot_ctx *ctx, const char *path, wiot_table **out)
         void *map = mmap(NULL, size, PROT_READ, WI_MAP_FLAGS, fd, 0);
         if (map != MAP_FAILED) {
             close(fd);
-            int rc = wi_bin_load(ctx, path, map, size, map, out);
+            int rc = wi_bin_load(ctx, path, map, size, map, 0, out);
             if (!rc)
                 wi_log_warnings(ctx, *out);
             return rc;
@@ -1760,6 +1768,25 @@ int wiot_table_load_buffer(wiot_ctx *ctx, const void *data, size_t size, const c
         return wi_error(ctx, WIOT_EINVAL, "wiot_table_load_buffer: %s is NULL",
                         out ? "data" : "out");
     return wi_load(ctx, name ? name : "buffer", data ? data : "", size, out);
+}
+
+int wiot_table_load_static(wiot_ctx *ctx, const void *data, size_t size, const char *name,
+                           wiot_table **out)
+{
+    if (out)
+        *out = NULL;
+    if (!ctx)
+        return WIOT_EINVAL;
+    wi_clear(ctx);
+    if (!out || !data)
+        return wi_error(ctx, WIOT_EINVAL, "wiot_table_load_static: %s is NULL", out ? "data" : "out");
+    if (!wi_bin_magic(data, size) || ((uintptr_t)data & 7) != 0)
+        return wiot_table_load_buffer(ctx, data, size, name, out);
+    const char *nm = name ? name : "buffer";
+    int rc = wi_bin_load(ctx, nm, data, size, NULL, 1, out);
+    if (!rc)
+        wi_log_warnings(ctx, *out);
+    return rc;
 }
 
 /* ------------------------------------------------------------- from arrays */

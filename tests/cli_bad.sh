@@ -102,7 +102,7 @@ check_grep scenario_result_overflows 1 "^wiot: direct tariff cost of 'DEU_Agricu
 check_grep scenario_duplicate 1 "^wiot: .*scenario 'x' is already loaded" -- "$W" tariff -t $LEATHER -s "$tmp/s_big.csv" -s "$tmp/s_big.csv" -n x
 
 # ---- memory limits
-check_msg max_memory_table 1 "wiot: wiot_2011.csv.gz: the table needs 18 MiB (n = 1435, C = 41, S = 35, K = 5) but the memory limit is 8 MiB" -- "$W" info --max-memory 8M
+check_msg max_memory_table 1 "wiot: ../data/wiod2013/wiot_2011.csv.gz: the table needs 18 MiB (n = 1435, C = 41, S = 35, K = 5) but the memory limit is 8 MiB" -- "$W" info --max-memory 8M -t ../data/wiod2013/wiot_2011.csv.gz
 check_msg max_memory_usage 2 "wiot leontief: --max-memory takes a size such as 512M, 4G or 1073741824, got '12X' (see 'wiot leontief --help')" -- "$W" leontief --max-memory 12X
 check_msg max_memory_ok 0 "" -- "$W" info -t $LEATHER --max-memory 1M
 

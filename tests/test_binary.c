@@ -489,6 +489,72 @@ Test(binary, mapping_outlives_replace_and_unlink)
     wiot_ctx_free(ctx);
 }
 
+/* wiot_table_load_static: an aligned .wiot image is used in place (the matrices point
+ * into the caller's bytes), equal to the loaded file; an unaligned image, CSV text and
+ * gzip are copied as by wiot_table_load_buffer; a corrupted image is refused with the
+ * same message as the file; NULL arguments are WIOT_EINVAL. */
+Test(binary, load_static_in_place)
+{
+    wiot_ctx *ctx = test_ctx();
+    char *dir = make_tmpdir(), path[512];
+    snprintf(path, sizeof path, "%s/t.wiot", dir);
+    size_t len = 0;
+    wiot_table *ref = NULL;
+    unsigned char *b = save_wiot(ctx, LEATHER, path, &len, &ref);
+    unsigned char *img = aligned_alloc(4096, (len + 8 + 4095) / 4096 * 4096);
+    cr_assert(img);
+    memcpy(img, b, len);
+    wiot_table *t = NULL;
+    cr_assert_eq(wiot_table_load_static(ctx, img, len, "img.wiot", &t), WIOT_OK, "%s", wiot_errmsg(ctx));
+    assert_same_table(ref, t);
+    const double *Z = wiot_table_Z(t), *x = wiot_table_x(t);
+    cr_assert((const unsigned char *)Z > img && (const unsigned char *)Z < img + len,
+              "Z is not in the image: it was copied");
+    cr_assert((const unsigned char *)x > img && (const unsigned char *)x < img + len);
+    wiot_table_free(t);   /* must not free the caller's bytes (ASan/valgrind would say) */
+    cr_assert_eq(memcmp(img, b, len), 0);
+
+    /* unaligned: copied, equal */
+    unsigned char *odd = malloc(len + 1);
+    cr_assert(odd);
+    memcpy(odd + 1, b, len);
+    cr_assert_eq(wiot_table_load_static(ctx, odd + 1, len, "odd.wiot", &t), WIOT_OK, "%s",
+                 wiot_errmsg(ctx));
+    assert_same_table(ref, t);
+    const unsigned char *z1 = (const unsigned char *)wiot_table_Z(t);
+    cr_assert(z1 < odd || z1 >= odd + len + 1, "an unaligned image must be copied");
+    wiot_table_free(t);
+    free(odd);
+
+    /* CSV text: loaded as by wiot_table_load_buffer */
+    size_t clen = 0;
+    char *csv = test_slurp(LEATHER, &clen);
+    cr_assert_eq(wiot_table_load_static(ctx, csv, clen, "leather.csv", &t), WIOT_OK, "%s",
+                 wiot_errmsg(ctx));
+    assert_same_table(ref, t);
+    wiot_table_free(t);
+    free(csv);
+
+    /* a flipped bit in the data: the checksum error, naming the image, no table */
+    img[len - 9] ^= 0x10;
+    t = (wiot_table *)1;
+    int rc = wiot_table_load_static(ctx, img, len, "img.wiot", &t);
+    cr_assert_eq(rc, WIOT_EFORMAT);
+    cr_assert_null(t);
+    cr_assert(strncmp(wiot_errmsg(ctx), "img.wiot: ", 10) == 0, "%s", wiot_errmsg(ctx));
+    cr_assert(strstr(wiot_errmsg(ctx), "checksum"), "%s", wiot_errmsg(ctx));
+
+    cr_assert_eq(wiot_table_load_static(ctx, NULL, 10, "x", &t), WIOT_EINVAL);
+    cr_assert_str_eq(wiot_errmsg(ctx), "wiot_table_load_static: data is NULL");
+    cr_assert_eq(wiot_table_load_static(ctx, img, len, "x", NULL), WIOT_EINVAL);
+    cr_assert_eq(wiot_table_load_static(NULL, img, len, "x", &t), WIOT_EINVAL);
+    free(img);
+    free(b);
+    wiot_table_free(ref);
+    cr_assert_eq(remove_tmpdir(dir), 1);
+    wiot_ctx_free(ctx);
+}
+
 /* ---------------------------------------------------------- bad files */
 /* Truncated at every length: each is WIOT_EFORMAT with the file's name. */
 Test(binary, truncated_at_every_length)
