@@ -1,6 +1,6 @@
 #!/bin/sh
 # Overhead of the distributed path against the serial one at equal core counts (make
-# bench-mpi). On this 2-core machine: the serial LAPACK inverse with 2 threads against
+# bench-mpi). On this 2-core machine: the serial inverse (wiot_leontief) with 2 threads against
 # ScaLAPACK on 1 x 2 ranks with 1 thread each, for WIOD 2011 (n = 1435) and synthetic
 # tables of n = 2464 and 4032; and a campaign (17 years x 2 scenarios) serially
 # against 2 ranks. Writes bench/results/mpi.csv.
@@ -13,12 +13,12 @@ echo "what,n,ranks,threads_per_rank,seconds,gflops" > $out
 for n in 1435 2464 4032; do
     src="--synthetic $n"; [ $n = 1435 ] && src=""
     # serial LAPACK (dgetrf + dgetri), 2 threads: the --check line of a 1-rank run
-    r=$(OMP_NUM_THREADS=2 mpirun -np 1 -x OMP_NUM_THREADS "$M" leontief $src --threads 2 --check 2>/dev/null)
+    r=$(OMP_NUM_THREADS=2 mpirun --bind-to none -np 1 -x OMP_NUM_THREADS "$M" leontief $src --threads 2 --check 2>/dev/null)
     s=$(echo "$r" | sed -n 's/.*(serial \([0-9.]*\) s).*/\1/p')
-    echo "serial LAPACK inverse,$n,1,2,$s,$(awk -v n=$n -v s=$s 'BEGIN{print 2*n^3/s*1e-9}')" >> $out
+    echo "serial inverse (wiot_leontief),$n,1,2,$s,$(awk -v n=$n -v s=$s 'BEGIN{print 2*n^3/s*1e-9}')" >> $out
     for np in 1 2; do
         th=$((2 / np))
-        r=$(OMP_NUM_THREADS=$th mpirun -np $np --oversubscribe -x OMP_NUM_THREADS "$M" leontief $src --threads $th 2>/dev/null)
+        r=$(OMP_NUM_THREADS=$th mpirun --bind-to none -np $np --oversubscribe -x OMP_NUM_THREADS "$M" leontief $src --threads $th 2>/dev/null)
         t=$(echo "$r" | sed -n 's/.*= \([0-9.]*\) s, .*/\1/p')
         echo "ScaLAPACK pdgetrf+pdgetri,$n,$np,$th,$t,$(awk -v n=$n -v s=$t 'BEGIN{print 2*n^3/s*1e-9}')" >> $out
     done
@@ -26,7 +26,7 @@ done
 t0=$(date +%s.%N)
 "$W" tariff --years 1995:2011 -n us301_2018-07-06_list1 -n piie_us_on_chn_2018-09-24 --quiet -o /tmp/wiot_bench_ser 2>/dev/null
 t1=$(date +%s.%N)
-OMP_NUM_THREADS=1 mpirun -np 2 -x OMP_NUM_THREADS "$M" tariff --years 1995:2011 -n us301_2018-07-06_list1 -n piie_us_on_chn_2018-09-24 --quiet -o /tmp/wiot_bench_par 2>/dev/null
+OMP_NUM_THREADS=1 mpirun --bind-to none -np 2 -x OMP_NUM_THREADS "$M" tariff --years 1995:2011 -n us301_2018-07-06_list1 -n piie_us_on_chn_2018-09-24 --quiet -o /tmp/wiot_bench_par 2>/dev/null
 t2=$(date +%s.%N)
 echo "campaign 17 years x 2 scenarios (serial wiot),1435,1,2,$(awk -v a=$t0 -v b=$t1 "BEGIN{print b-a}")," >> $out
 echo "campaign 17 years x 2 scenarios (wiot-mpi),1435,2,1,$(awk -v a=$t1 -v b=$t2 "BEGIN{print b-a}")," >> $out

@@ -1223,6 +1223,7 @@ static int cmd_tariff(int argc, char **argv)
     run *runs = calloc((size_t)ntab * (size_t)o.nnames, sizeof *runs);
     int nruns = 0;
     double lsecs = 0, fsecs = 0, ssecs = 0, ls;
+    int nfact = 0;   /* factorizations done here (a campaign rank: its years) */
     wiot_info fi;
     memset(tabs, 0, sizeof tabs);
     memset(&fi, 0, sizeof fi);
@@ -1246,11 +1247,16 @@ static int cmd_tariff(int argc, char **argv)
         lsecs += ls;
         if ((rc = load_scenarios(ctx, &oy, t, &sc)))
             goto gather;
-        /* a campaign (wiot-mpi) gives task i to rank i % size; serially every task is ours */
+        /* a campaign (wiot-mpi) gives the tasks (year-major) to the ranks in contiguous
+         * blocks, task i of T to rank i * size / T, so a rank factorizes only the years
+         * of its block (round robin made every rank factorize every year when the
+         * scenarios per year were a multiple of the ranks); serially every task is ours */
+        const long ntask = (long)ntab * o.nnames;
         int own = 0;
         for (int q = 0; q < o.nnames; q++)
-            own |= (nruns + q) % g_par.size == g_par.rank;
+            own |= (int)((long)(nruns + q) * g_par.size / ntask) == g_par.rank;
         double t0 = now();
+        nfact += own;
         if (own && (rc = wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, &fi))) {
             wiot_scenarios_free(sc);
             rc = fail(ctx, rc);
@@ -1264,7 +1270,7 @@ static int cmd_tariff(int argc, char **argv)
             rn->name = o.names[q];
             rn->t = t;
             rn->year = o.years ? (years[y] ? years[y] : wiot_table_year(t)) : wiot_table_year(t);
-            rn->owner = (nruns - 1) % g_par.size;
+            rn->owner = (int)((long)(nruns - 1) * g_par.size / ntask);
             wiot_schedule *s = NULL;
             if ((rc = wiot_result_new(ctx, t, &rn->r))) {
                 rc = fail(ctx, rc);
@@ -1380,7 +1386,7 @@ gather:
     if (!o.quiet)
         printf("\nTiming: load %.3f s, factorization %.3f s (%.1f GFLOP/s), %d scenario%s %.4f s, "
                "total %.3f s; threads %d, BLAS core %s; peak memory %.0f MB\n",
-               lsecs, fsecs, fsecs > 0 ? fi.flops * ntab / fsecs * 1e-9 : 0.0, nruns, nruns == 1 ? "" : "s",
+               lsecs, fsecs, fsecs > 0 ? fi.flops * nfact / fsecs * 1e-9 : 0.0, nruns, nruns == 1 ? "" : "s",
                ssecs, now() - t_start, o.threads > 0 ? o.threads : omp_get_max_threads(),
                openblas_get_corename(), cli_peak_mb());
 done:

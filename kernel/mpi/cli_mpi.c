@@ -6,7 +6,7 @@
  *       serial run's);
  *   mpirun -np R wiot-mpi leontief [-t TABLE | --synthetic N] [--grid PxQ] [--nb NB]
  *       [--check] [-o FILE]: the Leontief inverse with ScaLAPACK (pdgetrf, pdgetri)
- *       on a P x Q grid; --check compares with the serial LAPACK inverse on rank 0;
+ *       on a P x Q grid; --check compares with the serial inverse (wiot_leontief) on rank 0;
  *   mpirun -np R wiot-mpi prices [-t TABLE] [-s FILE] -n NAME... [--grid PxQ] [--nb NB]
  *       [--passthrough R] [--check]: tariff scenarios whose solves (first-order, and
  *       the exact model's Woodbury solves) run on a distributed LU (pdgetrs), rank 0
@@ -247,7 +247,8 @@ static int cmd_leontief(int argc, char **argv)
         printf("  trace %.17g, sum %.17g\n", tr, sum);
     }
     if (mo.check) {
-        /* serial LAPACK inverse on rank 0 for comparison */
+        /* serial inverse on rank 0 for comparison (wiot_leontief: the recursive block
+         * inverse for a valid table, else LAPACK) */
         int crc = WIOT_OK;
         if (g_rank == 0) {
             Ls = malloc(n * n * sizeof *Ls);
