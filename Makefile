@@ -43,8 +43,12 @@ SONAME := libwiot.so.$(VERSION_MAJOR)
 CLI := $(BUILD)/wiot
 TESTBIN := $(BUILD)/run_tests
 
-# Criterion: parallel workers on both cores; --jobs overridable.
+# Criterion: parallel workers on both cores; --jobs overridable. Every test is killed
+# (and fails) after TEST_TIMEOUT seconds, so a test that blocks -- a loader waiting on
+# a FIFO once did -- fails CI instead of hanging it (the slowest test takes ~10 s,
+# ~1 min under the sanitizers).
 TEST_JOBS ?= 2
+TEST_TIMEOUT ?= 600
 
 .PHONY: all run test check sanitize valgrind bench install uninstall clean deps cli-test install-test \
   fuzz fuzz-build fuzz-regress \
@@ -105,7 +109,7 @@ run: deps all
 	./wiot tariff
 
 check: all $(TESTBIN)
-	cd tests && ../$(TESTBIN) --jobs $(TEST_JOBS)
+	cd tests && ../$(TESTBIN) --jobs $(TEST_JOBS) --timeout $(TEST_TIMEOUT)
 
 cli-test: all
 	sh tests/cli_tests.sh ./$(CLI)
@@ -123,7 +127,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 sanitize: deps
 	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" build-san/run_tests build-san/wiot
 	cd tests && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ../build-san/run_tests --jobs $(TEST_JOBS)
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ../build-san/run_tests --jobs $(TEST_JOBS) --timeout $(TEST_TIMEOUT)
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_tests.sh build-san/wiot
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
