@@ -142,7 +142,7 @@ static int wi_map_parse(wiot_ctx *ctx, const char *name, const char *txt, size_t
         }
         const char *names[2] = {"code", "group"};
         for (int k = 0; k < 2 && !rc; k++) {
-            const char *why = wi_code_check(f[k], fn[k]);
+            const char *why = wi_code_problem(f[k], fn[k]);
             if (!why && (f[k][0] == ' ' || f[k][fn[k] - 1] == ' '))
                 why = "has a leading or trailing space";
             if (why)

@@ -661,23 +661,7 @@ int wiot_batch_run(wiot_ctx *ctx, wiot_batch *b, const wiot_schedule *const *sch
         }
         for (size_t q = 0; q < b->nimp[s]; q++) {
             size_t d = b->imp[s * C + q];
-            double sum = 0;
-            for (size_t i = 0; i < n; i++) {
-                size_t c = i / S;
-                if (c == d)
-                    continue;
-                double r = WI_RATE(sc, d, c, i % S);
-                if (r == 0.0)
-                    continue;
-                double flow = 0;
-                for (size_t j = d * S; j < (d + 1) * S; j++)
-                    flow += t->Z[i + j * n];
-                for (size_t k = 0; k < K; k++)
-                    flow += t->F[i + (d * K + k) * n];
-                sum += r * flow;
-                role[c] = (double)((int)role[c] | WIOT_ROLE_TARGET);
-            }
-            rev[d] = sum;
+            rev[d] = wi_revenue(t, sc, d, role);
             role[d] = (double)((int)role[d] | WIOT_ROLE_IMPOSER);
         }
     }

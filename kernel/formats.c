@@ -226,22 +226,6 @@ int wi_cell(wiot_ctx *ctx, const char *name, size_t line, const char *col, const
 }
 
 /* ------------------------------------------------------------- labels */
-const char *wi_code_check(const char *s, size_t n)
-{
-    if (n == 0)
-        return "is empty";
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == ',')
-            return "contains ','";
-        if (c == '"')
-            return "contains '\"'";
-        if (c < 0x20 || c == 0x7f)
-            return "contains a control character";
-    }
-    return NULL;
-}
-
 static int wi_code_char(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -1335,7 +1319,7 @@ int wi_build_finish(wiot_ctx *ctx, wi_build *b, const char *name, wiot_table **o
     size_t counts[3] = {b->C, b->S, b->K};
     for (int k = 0; k < 3; k++)
         for (size_t i = 0; i < counts[k]; i++) {
-            const char *why = wi_code_check(lists[k][i], strlen(lists[k][i]));
+            const char *why = wi_code_problem(lists[k][i], strlen(lists[k][i]));
             if (why) {
                 wi_build_free(ctx, b);
                 return wi_fmsg(ctx, WIOT_EFORMAT, name, 0, "%s code '%s' %s", kinds[k], lists[k][i], why);

@@ -101,8 +101,6 @@ int wi_cell(wiot_ctx *ctx, const char *name, size_t line, const char *col, const
  * dropped, ".." becomes "._"). out holds at least n + 1 bytes. Returns the length (0
  * when nothing remains). */
 size_t wi_code_from_label(char *out, const char *s, size_t n);
-/* The problem of a code or NULL (empty, ',', '"', control characters). */
-const char *wi_code_check(const char *s, size_t n);
 
 /* --------------------------------------------------------------- builds */
 /* What a reader produced: labels, arrays, extras and where things came from in the
@@ -132,7 +130,7 @@ typedef struct wi_build {
 /* Allocate labels and zeroed arrays for C x S x K (P primary rows, Q other uses). */
 int wi_build_alloc(wiot_ctx *ctx, wi_build *b, size_t C, size_t S, size_t K, size_t P, size_t Q);
 void wi_build_free(wiot_ctx *ctx, wi_build *b);
-/* Set label array entry to a copy of [s, s+n) (labels checked by wi_code_check). */
+/* Set label array entry to a copy of [s, s+n) (labels checked by wi_code_problem). */
 int wi_build_label(wiot_ctx *ctx, char **slot, const char *s, size_t n);
 /* A read-only build viewing a table (own = 0). */
 void wi_build_view(wi_build *b, const wiot_table *t);

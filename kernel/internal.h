@@ -131,6 +131,11 @@ int wi_lu_solve(wiot_ctx *ctx, const wiot_lu *lu, int trans, size_t nrhs, double
 
 /* ---- tariff internals (tariff.c) */
 #define WI_RATE(sch, d, c, s) ((sch)->rate[((d) * (sch)->C + (c)) * (sch)->S + (s)])
+/* Duty revenue of importer d under schedule s at baseline values: the sum over goods i
+ * from other countries of rate(d <- c(i), s(i)) times d's intermediate and final
+ * purchases of i (tariff.c). role (C entries, may be NULL): every exporter c with a
+ * non-zero rate gets WIOT_ROLE_TARGET or-ed in. cost: n*(S + K) for the taxed rows. */
+double wi_revenue(const wiot_table *t, const wiot_schedule *s, size_t d, double *role);
 /* countries with a non-zero rate as importer; their indices into list (may be NULL) */
 size_t wi_imposers(const wiot_schedule *s, size_t *list);
 /* out[j] = rho sum_i A[i,j] T[i,j] p[i] (p == NULL: p = 1), 0 outside imposing
@@ -155,6 +160,10 @@ int wi_spec_field(wiot_ctx *ctx, const wiot_table *t, int sectors, const char *t
 int wi_format_hook(wiot_ctx *ctx, const char *path, wiot_table **out, int *handled);
 
 /* ---- table internals (table.c) */
+/* The problem of a code as a phrase ("is empty", "contains ','", ...), or NULL when
+ * it is a valid country, sector or group code (no ',', '"' or control characters). */
+const char *wi_code_problem(const char *s, size_t len);
+
 /* Code lookups used by the scenario parser and the tariff kernels. */
 size_t wi_table_find(char *const *codes, size_t count, const char *code);
 

@@ -122,7 +122,7 @@ static const char *wi_quote(char *buf, const char *s, size_t len)
 }
 
 /* A code may not be empty nor hold ',', '"' or control characters. */
-static const char *wi_code_problem(const char *s, size_t len)
+const char *wi_code_problem(const char *s, size_t len)
 {
     if (len == 0)
         return "is empty";

@@ -8,7 +8,6 @@
 #include <cblas.h>
 
 /* rate importer d levies on (exporter c, sector s) */
-#define RATE(sch, d, c, s) ((sch)->rate[((d) * (sch)->C + (c)) * (sch)->S + (s)])
 
 static int wi_same_dims(wiot_ctx *ctx, const wiot_table *t, const wiot_schedule *s)
 {
@@ -62,7 +61,7 @@ void wi_Et_apply(int nt, const wiot_table *t, const wiot_schedule *s, const size
         for (size_t c = 0; c < C; c++) {
             if (c == d)
                 continue;
-            const double *rate = &RATE(s, d, c, 0);
+            const double *rate = &WI_RATE(s, d, c, 0);
             const double *zc = z + c * S;
             if (p) {
                 const double *pc = p + c * S;
@@ -212,7 +211,7 @@ static int wi_wood_setup(wiot_ctx *ctx, const wiot_lu *lu, const wiot_schedule *
                 continue;
             for (size_t q = 0; q < S; q++) {
                 size_t i = c * S + q;
-                w->W[r + i * k] = f * zj[i] * RATE(s, d, c, q);
+                w->W[r + i * k] = f * zj[i] * WI_RATE(s, d, c, q);
             }
         }
     }
@@ -413,7 +412,7 @@ static int wi_exact_dense(wiot_ctx *ctx, const wiot_table *t, const wiot_schedul
             for (size_t c = 0; c < C; c++)
                 for (size_t k = 0; k < S; k++) {
                     size_t i = c * S + k;
-                    M[j + i * n] -= rho * t->Z[i + j * n] / t->x[j] * RATE(s, dd, c, k);
+                    M[j + i * n] -= rho * t->Z[i + j * n] / t->x[j] * WI_RATE(s, dd, c, k);
                 }
         }
     }
@@ -537,7 +536,7 @@ int wiot_final_prices(wiot_ctx *ctx, const wiot_table *t, const wiot_schedule *s
             for (size_t i = 0; i < n; i++) {
                 if (f[i] == 0.0)
                     continue;
-                double tf = rho * RATE(s, d, i / S, i % S);
+                double tf = rho * WI_RATE(s, d, i / S, i % S);
                 num += f[i] * ((1.0 + dp[i]) * (1.0 + tf) - 1.0);
                 den += f[i];
             }
@@ -558,6 +557,29 @@ int wiot_final_prices(wiot_ctx *ctx, const wiot_table *t, const wiot_schedule *s
     return WIOT_OK;
 }
 
+double wi_revenue(const wiot_table *t, const wiot_schedule *s, size_t d, double *role)
+{
+    const size_t n = t->n, S = t->S, K = t->K;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t c = i / S;
+        if (c == d)
+            continue;
+        double r = WI_RATE(s, d, c, i % S);
+        if (r == 0.0)
+            continue;
+        double flow = 0;
+        for (size_t j = d * S; j < (d + 1) * S; j++)
+            flow += t->Z[i + j * n];
+        for (size_t k = 0; k < K; k++)
+            flow += t->F[i + (d * K + k) * n];
+        sum += r * flow;
+        if (role)
+            role[c] = (double)((int)role[c] | WIOT_ROLE_TARGET);
+    }
+    return sum;
+}
+
 int wiot_tariff_revenue(wiot_ctx *ctx, const wiot_table *t, const wiot_schedule *s, double *rev)
 {
     if (!ctx)
@@ -568,25 +590,8 @@ int wiot_tariff_revenue(wiot_ctx *ctx, const wiot_table *t, const wiot_schedule 
     int rc = wi_same_dims(ctx, t, s);
     if (rc)
         return rc;
-    const size_t n = t->n, C = t->C, S = t->S, K = t->K;
-    for (size_t d = 0; d < C; d++) {
-        double sum = 0;
-        for (size_t i = 0; i < n; i++) {
-            size_t c = i / S;
-            if (c == d)
-                continue;
-            double r = RATE(s, d, c, i % S);
-            if (r == 0.0)
-                continue;
-            double flow = 0;
-            for (size_t j = d * S; j < (d + 1) * S; j++)
-                flow += t->Z[i + j * n];
-            for (size_t k = 0; k < K; k++)
-                flow += t->F[i + (d * K + k) * n];
-            sum += r * flow;
-        }
-        rev[d] = sum;
-    }
+    for (size_t d = 0; d < t->C; d++)
+        rev[d] = wi_revenue(t, s, d, NULL);
     return WIOT_OK;
 }
 
@@ -735,7 +740,7 @@ int wiot_tariff(wiot_ctx *ctx, const wiot_lu *lu, const wiot_schedule *s, double
     for (size_t d = 0; d < C; d++)
         for (size_t c = 0; c < C; c++)
             for (size_t q = 0; q < S; q++)
-                if (RATE(s, d, c, q) != 0.0) {
+                if (WI_RATE(s, d, c, q) != 0.0) {
                     r->role[d] = (double)((int)r->role[d] | WIOT_ROLE_IMPOSER);
                     r->role[c] = (double)((int)r->role[c] | WIOT_ROLE_TARGET);
                 }
