@@ -26,14 +26,18 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 BUILD ?= build
 
-WIOT_CFLAGS := -MMD -MP -std=c11 -Wall -Wextra -Werror -fPIC -fvisibility=hidden -fopenmp -Iinclude
+WIOT_CFLAGS := -MMD -MP -std=c11 -Wall -Wextra -Werror -fPIC -fvisibility=hidden -fopenmp -Iinclude -Ikernel
 WIOT_LIBS := -lminizip -llapacke -lopenblas -lz -lm
 WIOT_LDFLAGS := -fopenmp
 
-LIB_SRC := $(filter-out kernel/cli%.c,$(wildcard kernel/*.c))
-CLI_SRC := $(wildcard kernel/cli*.c)
+# Sources are picked by folder: each folder of kernel/ is one layer of the library
+# (kernel/LAYERS.md), listed bottom-up; kernel/cli is the command-line driver,
+# kernel/mpi the optional MPI build, kernel/tools build-time programs.
+LIB_LAYERS := common table formats model tariff exposure
+LIB_SRC := $(foreach d,$(LIB_LAYERS),$(wildcard kernel/$(d)/*.c))
+CLI_SRC := $(wildcard kernel/cli/*.c)
 LIB_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(LIB_SRC))
-CLI_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/cli_data.o
+CLI_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/cli/cli_data.o
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_OBJ := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRC))
 
@@ -60,10 +64,12 @@ all: $(STATIC) $(SHARED) $(CLI) wiot
 wiot: $(CLI)
 	@cp -f $(CLI) wiot
 
-$(BUILD)/%.o: kernel/%.c include/wiot.h kernel/internal.h | $(BUILD)
+$(BUILD)/%.o: kernel/%.c include/wiot.h | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/cli%.o: kernel/cli%.c kernel/cli.h kernel/cli_data.h include/wiot.h | $(BUILD)
+$(BUILD)/cli/%.o: kernel/cli/%.c include/wiot.h | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) -DWIOT_DATADIR='"$(DATADIR)"' $(CFLAGS) -c $< -o $@
 
 # The default table and the built-in scenarios are embedded in the CLI (.incbin). The
@@ -77,7 +83,8 @@ $(BUILD)/wiot-embed: kernel/tools/wiot_embed.c include/wiot.h $(STATIC)
 $(BUILD)/embed/wiot_2011.wiot: data/wiod2013/wiot_2011.csv.gz $(BUILD)/wiot-embed
 	@mkdir -p $(BUILD)/embed
 	$(BUILD)/wiot-embed $< $@
-$(BUILD)/cli_data.o: kernel/cli_data.S $(EMBEDDED) $(BUILD)/embed/wiot_2011.wiot | $(BUILD)
+$(BUILD)/cli/cli_data.o: kernel/cli/cli_data.S $(EMBEDDED) $(BUILD)/embed/wiot_2011.wiot | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -I$(BUILD)/embed -c $< -o $@
 
 $(BUILD):
@@ -95,7 +102,7 @@ $(SHARED): $(LIB_OBJ)
 $(CLI): $(CLI_OBJ) $(STATIC)
 	$(CC) $(WIOT_LDFLAGS) $(LDFLAGS) $(CFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(WIOT_LIBS)
 
-$(BUILD)/tests/%.o: tests/%.c tests/helpers.h include/wiot.h kernel/internal.h | $(BUILD)
+$(BUILD)/tests/%.o: tests/%.c tests/helpers.h include/wiot.h | $(BUILD)
 	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) -Wno-unused-parameter $(CFLAGS) -Ikernel -c $< -o $@
 
 $(TESTBIN): $(TEST_OBJ) $(STATIC)
@@ -156,7 +163,7 @@ FUZZ_SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 FUZZ_ENV := OMP_THREAD_LIMIT=2 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 FUZZ_OPTS := -rss_limit_mb=2560 -malloc_limit_mb=1024 -timeout=20 -print_final_stats=1
-FUZZ_CLI_OBJ = $(patsubst kernel/%.c,$(1)/%.o,$(CLI_SRC)) $(1)/cli_data.o
+FUZZ_CLI_OBJ = $(patsubst kernel/%.c,$(1)/%.o,$(CLI_SRC)) $(1)/cli/cli_data.o
 FUZZ_DEPLIBS := -lminizip -llapacke -lopenblas -lz -lm
 
 fuzz-build:
@@ -226,18 +233,18 @@ MPICC ?= mpicc
 MPI_LIBS := -lscalapack-openmpi
 MPI_NP ?= 1 2 4
 MPI_OBJ := $(BUILD)/mpi/mpi.o $(BUILD)/mpi/cli_mpi.o $(BUILD)/mpi/cli_main.o \
-  $(filter-out $(BUILD)/cli.o,$(CLI_OBJ))
+  $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
 
 mpi: $(BUILD)/wiot-mpi
 
 mpi-deps:
 	@sh .ci/install-deps mpi
 
-$(BUILD)/mpi/%.o: kernel/mpi/%.c include/wiot.h include/wiot_mpi.h kernel/internal.h kernel/cli.h | $(BUILD)
+$(BUILD)/mpi/%.o: kernel/mpi/%.c include/wiot.h include/wiot_mpi.h | $(BUILD)
 	@mkdir -p $(BUILD)/mpi
 	$(MPICC) $(CPPFLAGS) $(WIOT_CFLAGS) -Ikernel $(CFLAGS) -c $< -o $@
 
-$(BUILD)/mpi/cli_main.o: kernel/cli.c kernel/cli.h kernel/cli_data.h include/wiot.h | $(BUILD)
+$(BUILD)/mpi/cli_main.o: kernel/cli/main.c include/wiot.h | $(BUILD)
 	@mkdir -p $(BUILD)/mpi
 	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) -DWIOT_DATADIR='"$(DATADIR)"' -Dmain=wiot_serial_main $(CFLAGS) -c $< -o $@
 
@@ -255,4 +262,4 @@ test-mpi: mpi-deps
 clean:
 	rm -rf build build-san build-fuzz build-regress wiot wiot.pc
 
--include $(wildcard $(BUILD)/*.d)
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*.d)

@@ -4,7 +4,7 @@
  * residual option, failing allocators, thread counts, and the internal kernel's
  * error codes. */
 #include "helpers.h"
-#include "internal.h"
+#include "model/model.h"
 
 /* Tolerances. Both paths compute the same inverse of an M-matrix whose condition
  * number is small (cond(I - A) ~ 10 for WIOD; <= ~3 for the synthetic tables with

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../cli.h"
+#include "cli/cli.h"
 #include "wiot_mpi.h"
 
 int wiot_serial_main(int argc, char **argv);   /* cli.c's main, renamed in this build */

@@ -1,7 +1,7 @@
 /* mpi.c -- MPI campaigns and ScaLAPACK factorizations (include/wiot_mpi.h).
  * Built only by `make mpi`. Every entry point is collective and agrees on its status
  * across ranks before returning, so that a failure never leaves a rank waiting. */
-#include "../internal.h"
+#include "tariff/tariff.h"
 #include "wiot_mpi.h"
 
 #include <math.h>

@@ -34,7 +34,7 @@
  * (long-wide) or the last 19xx/20xx in the file name. Units: millions of USD. The
  * industry codes are the file's (A01, C10-C12, C31_C32, ...). */
 #define _GNU_SOURCE
-#include "formats.h"
+#include "formats/formats.h"
 
 #include <stdio.h>
 #include <stdlib.h>

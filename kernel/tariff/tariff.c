@@ -1,7 +1,7 @@
 /* tariff.c -- tariff pass-through: direct costs, first-order cumulative tariffs, the
  * exact cascading price model, final users' prices, revenue and money burdens
  * (METHODS.md §3). Schedules are C x C x S; no n x n tariff matrix is ever formed. */
-#include "internal.h"
+#include "tariff/tariff.h"
 
 #include <math.h>
 #include <string.h>

@@ -13,7 +13,7 @@
  * with the group's right-hand sides per sweep, BLAS threads). Every scenario then
  * gets the true residual r = d - (I - A^T - E^T) dp, with A^T dp for the whole batch
  * as one dgemm, and scenarios above the tolerance are refined. */
-#include "internal.h"
+#include "tariff/tariff.h"
 
 #include <math.h>
 #include <omp.h>

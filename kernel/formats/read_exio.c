@@ -26,7 +26,7 @@
  * layout (name, unit per line after a header), and that real Z.txt files carry no
  * negative entries (wiot refuses negative intermediate flows, as for every table). */
 #define _GNU_SOURCE
-#include "formats.h"
+#include "formats/formats.h"
 
 #include <stdio.h>
 #include <stdlib.h>

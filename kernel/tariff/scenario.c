@@ -92,7 +92,7 @@
  * are contiguous in its block, in file order, so building a schedule is a plain
  * loop over them. */
 #define _POSIX_C_SOURCE 200809L
-#include "internal.h"
+#include "tariff/tariff.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,27 +1,15 @@
-/* formats.h -- private pieces shared by the provider readers (formats.c, read_*.c,
- * aggregate.c): byte sources (a file, a directory, a zip archive), delimited text,
- * numbers, labels, and the "build" every reader fills before the table is made by
+/* formats.h -- the formats layer (above table/): byte sources (a file, a directory, a
+ * zip archive; source.c), the "build" every reader fills before the table is made by
  * wiot_table_new. Not installed. */
 #ifndef WIOT_FORMATS_H
 #define WIOT_FORMATS_H
 
-#include "internal.h"
+#include "table/table.h"
 
-/* ------------------------------------------------------------ table extras */
-/* What a table read from a provider layout keeps beyond Z, F, x (struct wiot_table's
- * ext; NULL for the wide CSV and binary layouts). One block with the table's name:
- * the name's text, this struct, the label pointers and texts, Pv and Qv. */
-struct wi_ext {
-    char *units;              /* "millions of USD", ... */
-    char *source;             /* "OECD ICIO (2021 layout)", ... */
-    int format;               /* enum wiot_format */
-    size_t P;                 /* primary-input rows */
-    char **plabel;            /* P labels (one block with the strings) */
-    double *Pv;               /* P x (n + C*K), row r at Pv + r*(n + C*K) */
-    size_t Q;                 /* other-use (discrepancy) columns */
-    char **qlabel;            /* Q labels */
-    double *Qv;               /* Q x n, column q at Qv + q*n */
-};
+#include <minizip/unzip.h>
+
+/* bytes looked at by detection (the header rows of a WIOD 2016 sheet saved as CSV take ~300 kB) */
+#define WI_PEEK ((size_t)1 << 20)
 
 /* --------------------------------------------------------------- sources */
 /* A place holding named members: a directory, a zip archive (on disk or in memory,
@@ -43,64 +31,27 @@ size_t wi_src_find(const wi_src *s, const char *name, int ci);
 int wi_src_read(wiot_ctx *ctx, wi_src *s, size_t i, char **buf, size_t *len, const char **shown);
 /* A nested archive: open member i (a zip) as a source of its own. */
 int wi_src_open_member(wiot_ctx *ctx, wi_src *s, size_t i, wi_src **out);
-/* A whole file into a new NUL-terminated block (gzip inflated when gz != 0). */
-int wi_read_path(wiot_ctx *ctx, const char *path, int gz, char **buf, size_t *len);
 
-/* ------------------------------------------------------------------ text */
-typedef struct wi_field {
-    char *p;                  /* into the text (quotes removed in place) */
-    size_t n;
-    int quoted;
-} wi_field;
-
-typedef struct wi_text {
+struct wi_src {
     wiot_ctx *ctx;
-    const char *name;         /* for messages */
-    char *buf;
-    size_t len, pos;
-    size_t line;              /* number of the line last returned (1-based) */
-    char sep;                 /* ',' (quotes honoured) or '\t' (no quoting) */
-    wi_field *f;              /* fields of the last line */
-    size_t nf, cap;
-} wi_text;
-
-void wi_text_init(wi_text *t, wiot_ctx *ctx, const char *name, char *buf, size_t len, char sep);
-void wi_text_free(wi_text *t);
-/* The next line (a UTF-8 BOM at the start is skipped; "\r\n" accepted). Returns 1 and
- * sets [*b, *e), or 0 at the end. */
-int wi_text_line(wi_text *t, char **b, char **e);
-/* The next line split into t->f / t->nf. Returns 1, 0 at the end, or -rc on error
- * (unterminated quote; ENOMEM). Skips nothing: empty lines give one empty field. */
-int wi_text_fields(wi_text *t);
-/* Skip empty lines; like wi_text_fields. */
-int wi_text_next(wi_text *t);
-
-/* "<name>:<line>: <text>" (line 0: "<name>: <text>"); returns rc. */
-int wi_fmsg(wiot_ctx *ctx, int rc, const char *name, size_t line, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-/* Copy at most 40 bytes of a field for a message, non-printables as '?'. */
-const char *wi_show(char *buf, const char *s, size_t n);
-#define WI_SHOW 48
-
-/* ---------------------------------------------------------------- numbers */
-enum { WI_NUM_OK = 0, WI_NUM_EMPTY, WI_NUM_BAD, WI_NUM_NONFINITE, WI_NUM_RANGE };
-/* [+-]digits[.digits][(e|E)[+-]digits] or [+-].digits..., exactly; correctly
- * rounded (fast path, else strtod in the C locale). Leading/trailing spaces are
- * refused. */
-int wi_num(const char *s, size_t n, double *out);
-/* A cell of field f of line `line`, column label `col` for messages: WI_NUM_OK or an
- * error return (message set: "<name>:<line>: column '<col>': ..."). empty_ok: an
- * empty cell (or "NA") reads 0. */
-int wi_cell(wiot_ctx *ctx, const char *name, size_t line, const char *col, const wi_field *f,
-            int empty_ok, double *out);
-
-/* ----------------------------------------------------------------- labels */
-/* A code from a provider's label: kept as is when it is a valid code (no ',', '"', control
- * characters, spaces, ';' or '!' and no leading/trailing blanks); otherwise every run
- * of characters outside [A-Za-z0-9.&+-] becomes one '_' (leading/trailing '_'
- * dropped, ".." becomes "._"). out holds at least n + 1 bytes. Returns the length (0
- * when nothing remains). */
-size_t wi_code_from_label(char *out, const char *s, size_t n);
+    char *path;               /* as given (for messages) */
+    int zip;                  /* 0: directory */
+    char *dir;                /* directory: its path */
+    unzFile uf;               /* zip */
+    char *mem;                /* zip in memory (a member of another), owned */
+    size_t memlen;
+    struct wi_zmem { const unsigned char *base; ZPOS64_T size, pos; } zm;
+    size_t count, cap;
+    char **names;             /* members */
+    unz64_file_pos *zpos;     /* zip: positions of the members */
+    ZPOS64_T *zsize;          /* zip: uncompressed sizes */
+    char *shown;              /* last member's name for messages */
+};
+/* 1 when path is a directory / a regular file (stat follows links). */
+int wi_is_dir(const char *path);
+int wi_is_file(const char *path);
+/* The first WI_PEEK bytes of a file (gzip: of its text) in a new NUL-terminated block. */
+int wi_peek(wiot_ctx *ctx, const char *path, char **out, size_t *len);
 
 /* --------------------------------------------------------------- builds */
 /* What a reader produced: labels, arrays, extras and where things came from in the
@@ -156,5 +107,18 @@ int wi_read_eora26(wiot_ctx *ctx, wi_src *src, const char *name, wi_build *b);
 /* Content tests used by detection (first bytes of a text). */
 int wi_looks_icio(const char *s, size_t n);
 int wi_looks_wiod2016(const char *s, size_t n);
+
+/* ------------------------------------------------------------ mapping files */
+struct wiot_map {
+    wiot_allocator a;
+    size_t count;
+    char **code, **group;     /* count each (one block) */
+    double *weight;           /* count; 1 where the file has no weight column */
+    int has_weight;
+    size_t star;              /* line index of '*' or (size_t)-1 */
+    char *name;
+};
+/* The line of code in m (exact match, then the '*' line), or (size_t)-1. */
+size_t wi_map_find(const wiot_map *m, const char *code);
 
 #endif

@@ -1,6 +1,6 @@
 /* leontief.c -- coefficients, the LU of I - A (or I - B), solves, inverses,
  * multipliers and linkages (METHODS.md §2, Miller & Blair ch. 2, 12). */
-#include "internal.h"
+#include "model/model.h"
 
 #include <math.h>
 #include <string.h>

@@ -23,7 +23,7 @@
  * Unverified: the exact ROW label lines, the category and VA names (read from the
  * files anyway), and the units. */
 #define _GNU_SOURCE
-#include "formats.h"
+#include "formats/formats.h"
 
 #include <stdio.h>
 #include <stdlib.h>

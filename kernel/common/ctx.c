@@ -1,6 +1,6 @@
 /* ctx.c -- context, options, errors, memory, threads and timing. */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "common/common.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -400,28 +400,6 @@ int wi_error(wiot_ctx *ctx, int rc, const char *fmt, ...)
     return rc;   /* a breakpoint here catches every error */
 }
 
-int wi_check_finite(wiot_ctx *ctx, const wiot_table *t, const char *what, const double *v,
-                    size_t rows, size_t cols, size_t ld)
-{
-    for (size_t j = 0; j < cols; j++)
-        for (size_t i = 0; i < rows; i++) {
-            double a = v[i + j * ld];
-            if (isfinite(a))
-                continue;
-            char lab[160], col[48] = "";
-            if (t && rows == t->n && t->S)
-                snprintf(lab, sizeof lab, "'%s_%s'", t->country[i / t->S], t->sector[i % t->S]);
-            else if (t && rows == t->C)
-                snprintf(lab, sizeof lab, "'%s'", t->country[i]);
-            else
-                snprintf(lab, sizeof lab, "entry %zu", i);
-            if (cols > 1)
-                snprintf(col, sizeof col, " (column %zu)", j);
-            return wi_error(ctx, WIOT_EDATA, "%s of %s%s is %g: the magnitudes of the data exceed "
-                            "double precision", what, lab, col, a);
-        }
-    return WIOT_OK;
-}
 
 void wi_clear(wiot_ctx *ctx)
 {

@@ -26,7 +26,7 @@
  * Unverified against real files (no download possible here): the 2025 layout beyond
  * its documented sizes, and whether real files quote cells other than labels. */
 #define _GNU_SOURCE
-#include "formats.h"
+#include "formats/formats.h"
 
 #include <stdio.h>
 #include <stdlib.h>

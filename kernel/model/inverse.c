@@ -40,7 +40,7 @@
  * Threads: each dgemm runs on the calling thread's OpenMP/BLAS thread count (set by
  * the caller through wi_threads_begin); there is no OpenMP here.
  */
-#include "internal.h"
+#include "model/model.h"
 
 #include <cblas.h>
 #include <math.h>

@@ -6,7 +6,7 @@
  * I - B), with as many right-hand sides as the question has sources, groups or
  * products. Hypothetical extraction is a rank-k change of the system and reuses the
  * LU through Sherman-Morrison-Woodbury, or refactors when k is large. */
-#include "internal.h"
+#include "tariff/tariff.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,0 +1,39 @@
+/* tariff.h -- the tariff layer (above model/): schedules, the scenario language,
+ * the price kernels and batches. Not installed. */
+#ifndef WIOT_TARIFF_H
+#define WIOT_TARIFF_H
+
+#include "model/model.h"
+
+struct wiot_schedule {
+    wiot_allocator a;
+    size_t C, S;
+    double *rate;             /* (d*C + c)*S + s */
+};
+
+/* ---- tariff internals (tariff.c) */
+#define WI_RATE(sch, d, c, s) ((sch)->rate[((d) * (sch)->C + (c)) * (sch)->S + (s)])
+/* Duty revenue of importer d under schedule s at baseline values: the sum over goods i
+ * from other countries of rate(d <- c(i), s(i)) times d's intermediate and final
+ * purchases of i (tariff.c). role (C entries, may be NULL): every exporter c with a
+ * non-zero rate gets WIOT_ROLE_TARGET or-ed in. cost: n*(S + K) for the taxed rows. */
+double wi_revenue(const wiot_table *t, const wiot_schedule *s, size_t d, double *role);
+/* countries with a non-zero rate as importer; their indices into list (may be NULL) */
+size_t wi_imposers(const wiot_schedule *s, size_t *list);
+/* out[j] = rho sum_i A[i,j] T[i,j] p[i] (p == NULL: p = 1), 0 outside imposing
+ * countries; nt threads (1 inside a parallel region). */
+void wi_Et_apply(int nt, const wiot_table *t, const wiot_schedule *s, const size_t *imp,
+                 size_t nimp, double rho, const double *p, double *out);
+
+/* ---- scenario-file selection syntax (scenario.c), reused for source specs */
+/* Resolve one country field (sectors == 0) or sector field (sectors == 1) written in
+ * scenario-file syntax (codes, '*', groups, A..B ranges, goods/services, '!'
+ * exclusions; items separated by ';', and also by ',' when comma != 0) against t's
+ * codes. sel[C or S] gets 1 for every selected code, 0 elsewhere; *count (may be
+ * NULL) the number selected. Messages read "<where>: field '<country|sector>': ...".
+ * returns WIOT_OK | WIOT_EFORMAT | WIOT_ENOTFOUND | WIOT_ENOMEM; sel is untouched on
+ * failure. */
+int wi_spec_field(wiot_ctx *ctx, const wiot_table *t, int sectors, const char *text, size_t len,
+                  int comma, const char *where, unsigned char *sel, size_t *count);
+
+#endif
