@@ -1,10 +1,12 @@
-/* cli.h -- shared pieces of the wiot command-line driver (kernel/cli*.c). The
- * driver is a client of the public API only. */
+/* cli.h -- shared pieces of the wiot command-line driver (kernel/cli/). The driver is
+ * a client of the public API, plus the atomic writer of common/ (one writer for the
+ * library and the driver). */
 #ifndef WIOT_CLI_H
 #define WIOT_CLI_H
 
 #include <stdio.h>
 #include "wiot.h"
+#include "common/common.h"   /* the atomic writer (wi_out) */
 
 /* Peak resident memory of this process so far, in MB (getrusage; 0 if unknown). */
 double cli_peak_mb(void);
@@ -48,9 +50,10 @@ typedef struct opts {
     int by_sector;            /* --by-sector */
 } opts;
 
+/* an output file on the library's atomic writer (common/io.c: temporary beside the
+ * target, then rename; symbolic links followed; FIFOs and devices written in place) */
 typedef struct outfile {
-    char path[4096];
-    char tmp[4200];
+    wi_out w;
     FILE *f;
 } outfile;
 
@@ -62,6 +65,8 @@ int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(pri
 int parse_int(const char *s, int lo, int hi, int *out);
 /* Parse argv into o; `allowed` lists the long option names this command accepts as
  * ",t,o,threads,". Returns 0, 1 (help printed) or EXIT_USAGE. */
+/* help text plus the shared options it does not describe (see util.c) */
+void print_help(FILE *f, const char *help, const char *allowed);
 int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allowed, const char *help);
 int make_ctx(const opts *o, wiot_ctx **ctx);
 /* -t path, or the embedded default table; prints the error and returns 1 on failure */
@@ -95,11 +100,25 @@ typedef struct cli_par {
     int (*agree)(int status);
 } cli_par;
 extern cli_par g_par;
-/* subcommands in their own files */
+/* subcommands, one file each (cmd_*.c), with their help texts; main.c's command
+ * table lists them */
+int cmd_info(int argc, char **argv);        /* cmd_info.c */
+int cmd_leontief(int argc, char **argv);    /* cmd_model.c */
+int cmd_multipliers(int argc, char **argv);
+int cmd_tariff(int argc, char **argv);      /* cmd_tariff.c */
+extern const char *const INFO_HELP, *const LEONTIEF_HELP, *const MULT_HELP, *const TARIFF_HELP,
+    *const SWEEP_HELP, *const AGGREGATE_HELP, *const CONVERT_HELP, *const CONTENT_HELP,
+    *const TIVA_HELP, *const EXTRACT_HELP;
+/* the options each accepts (parse_opts's `allowed`) */
+extern const char *const INFO_OPTS, *const LEONTIEF_OPTS, *const MULTIPLIERS_OPTS, *const TARIFF_OPTS,
+    *const SWEEP_OPTS, *const AGGREGATE_OPTS, *const CONVERT_OPTS, *const CONTENT_OPTS,
+    *const TIVA_OPTS, *const EXTRACT_OPTS;
+/* WIOD 2016 sector names (util.c) */
+const char *sector_name_2016(const char *code, char *buf, size_t size);
 int cmd_sweep(int argc, char **argv);
-int cmd_aggregate(int argc, char **argv);   /* cli_aggregate.c */
+int cmd_aggregate(int argc, char **argv);   /* cmd_aggregate.c */
 int cmd_convert(int argc, char **argv);
-int cmd_content(int argc, char **argv);   /* cli_exposure.c */
+int cmd_content(int argc, char **argv);   /* cmd_exposure.c */
 int cmd_tiva(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 const char *role_name(int role);

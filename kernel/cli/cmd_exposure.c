@@ -66,7 +66,13 @@ static void country_list(const wiot_table *t, const unsigned char *cmask, char *
 }
 
 /* ------------------------------------------------------------------ content */
-static const char *CONTENT_HELP =
+/* the options content accepts beyond --format, --keep-splits, --max-memory, --help */
+/* the options tiva accepts beyond --format, --keep-splits, --max-memory, --help */
+/* the options extract accepts beyond --format, --keep-splits, --max-memory, --help */
+const char *const EXTRACT_OPTS = ",t,o,threads,top,source,to,";
+const char *const TIVA_OPTS = ",t,o,threads,by-sector,";
+const char *const CONTENT_OPTS = ",t,o,threads,top,source,measure,threshold,";
+const char *const CONTENT_HELP =
     "usage: wiot content [-t TABLE] --source SPEC [--measure va|gross] [--threshold X[,Y...]]\n"
     "                    [-o FILE] [--top K] [--threads N]\n"
     "Content of a source (country-sectors, countries, groups) in every product of the\n"
@@ -139,7 +145,7 @@ static int parse_thresholds(const char *s, double *thr, int *n)
 int cmd_content(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("content", argc, argv, &o, ",t,o,threads,top,source,measure,threshold,",
+    int rc = parse_opts("content", argc, argv, &o, CONTENT_OPTS,
                         CONTENT_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
@@ -274,7 +280,7 @@ done:
 }
 
 /* --------------------------------------------------------------------- tiva */
-static const char *TIVA_HELP =
+const char *const TIVA_HELP =
     "usage: wiot tiva [-t TABLE] [-o FILE] [--by-sector] [--threads N]\n"
     "Trade in value added for every country (METHODS.md §4; Koopman, Wang & Wei 2014):\n"
     "gross exports E (intermediate and final sales abroad) split by value-added origin\n"
@@ -336,7 +342,7 @@ static int write_tiva(FILE *f, void *ud)
 int cmd_tiva(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("tiva", argc, argv, &o, ",t,o,threads,by-sector,", TIVA_HELP);
+    int rc = parse_opts("tiva", argc, argv, &o, TIVA_OPTS, TIVA_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
     wiot_ctx *ctx;
@@ -411,7 +417,7 @@ done:
 }
 
 /* ------------------------------------------------------------------ extract */
-static const char *EXTRACT_HELP =
+const char *const EXTRACT_HELP =
     "usage: wiot extract [-t TABLE] --source SPEC [--to COUNTRIES] [-o FILE] [--top K]\n"
     "                    [--threads N]\n"
     "Hypothetical extraction (METHODS.md §5): the source stops supplying its buyers\n"
@@ -458,7 +464,7 @@ static const char *method_name(int m)
 int cmd_extract(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("extract", argc, argv, &o, ",t,o,threads,top,source,to,", EXTRACT_HELP);
+    int rc = parse_opts("extract", argc, argv, &o, EXTRACT_OPTS, EXTRACT_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
     if (!o.source)

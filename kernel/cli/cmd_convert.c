@@ -8,7 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *CONVERT_HELP =
+/* the options convert accepts beyond --format, --keep-splits, --max-memory, --help */
+const char *const CONVERT_OPTS = ",t,o,format,threads,";
+const char *const CONVERT_HELP =
     "usage: wiot convert TABLE OUT [--format wiot|csv|csv.gz]\n"
     "Reads TABLE and writes it to OUT (atomically: a temporary file renamed into place).\n"
     "  TABLE        a table file: wide CSV (plain or .gz) or binary .wiot, detected from\n"
@@ -96,7 +98,7 @@ int cmd_convert(int argc, char **argv)
     rest[nrest] = NULL;
     opts o;
     if (!rc)
-        rc = parse_opts("convert", nrest, rest, &o, ",t,o,format,threads,", CONVERT_HELP);
+        rc = parse_opts("convert", nrest, rest, &o, CONVERT_OPTS, CONVERT_HELP);
     free(rest);
     if (rc)
         return rc == 1 ? 0 : rc;

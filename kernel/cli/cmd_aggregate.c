@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *AGGREGATE_HELP =
+/* the options aggregate accepts beyond --format, --keep-splits, --max-memory, --help */
+const char *const AGGREGATE_OPTS = ",t,o,regions,sectors,threads,";
+const char *const AGGREGATE_HELP =
     "usage: wiot aggregate [-t TABLE] [--regions MAP] [--sectors MAP] -o OUT [--format F]\n"
     "                      [--keep-splits] [--threads N]\n"
     "Sums a table into groups: its countries through --regions, its sectors through\n"
@@ -75,7 +77,7 @@ static double rel_diff(double a, double b)
 int cmd_aggregate(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("aggregate", argc, argv, &o, ",t,o,regions,sectors,threads,", AGGREGATE_HELP);
+    int rc = parse_opts("aggregate", argc, argv, &o, AGGREGATE_OPTS, AGGREGATE_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
     if (!o.out)

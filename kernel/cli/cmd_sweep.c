@@ -11,7 +11,9 @@
 #include <omp.h>
 #include <unistd.h>
 
-static const char *SWEEP_HELP =
+/* the options sweep accepts beyond --format, --keep-splits, --max-memory, --help */
+const char *const SWEEP_OPTS = ",t,s,n,o,threads,passthrough,method,quiet,scale,draws,seed,sd,";
+const char *const SWEEP_HELP =
     "usage: wiot sweep [-t TABLE] [-s FILE]... -n NAME --scale FROM:TO:STEPS [-o FILE]\n"
     "       wiot sweep [-t TABLE] [-s FILE]... -n NAME --draws N [--seed S] [--sd X] [-o FILE]\n"
     "                  [--passthrough R] [--method exact|first-order|both] [--threads N] [--quiet]\n"
@@ -140,7 +142,7 @@ static double quantile(const double *sorted, size_t n, double q)
 int cmd_sweep(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("sweep", argc, argv, &o, ",t,s,n,o,threads,passthrough,method,quiet,scale,draws,seed,sd,",
+    int rc = parse_opts("sweep", argc, argv, &o, SWEEP_OPTS,
                         SWEEP_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
