@@ -38,15 +38,16 @@
  *      * a NULL ctx gives WIOT_EINVAL with no message (there is no context to hold
  *        it); otherwise a failing call leaves a one-line message naming the
  *        argument, file, line or option in wiot_errmsg(ctx), e.g.
- *        "data/x.csv:417: column 'USA_c3': negative output -3". Each call clears
- *        the previous message first;
+ *        "data/x.csv:417: column 'USA_c3': negative output -3". Each fallible call
+ *        clears the previous message first;
  *      * WIOT_ENOMEM is also returned, before allocating, when work needs more
  *        memory than WIOT_OPT_MAX_MEMORY (or the memory available) allows: the
  *        message gives the size needed;
  *      * WIOT_ELAPACK, where listed, means LAPACK rejected an argument: a bug in
  *        wiot, never a property of the data;
  *      * on failure outputs are untouched unless the contract says "unspecified",
- *        and no handle is created (*out is left as it was, or NULL where stated).
+ *        and no handle is created (*out is left as it was, or set to NULL where
+ *        stated); partial objects are freed.
  *    Functions returning a pointer, size or index (accessors) never fail: they
  *    return NULL, 0 or (size_t)-1 for a NULL handle or an index out of range.
  *  - Threads. A context (wiot_ctx) serves one thread at a time. Tables,
@@ -751,7 +752,7 @@ typedef struct wiot_scenarios wiot_scenarios;
 WIOT_API int wiot_scenarios_new(wiot_ctx *ctx, const wiot_table *t, wiot_scenarios **out);
 /* wiot_scenarios_free: release a set (NULL accepted). */
 WIOT_API void wiot_scenarios_free(wiot_scenarios *sc);
-/* wiot_scenarios_load / _load_buffer: add the scenarios of a file (plain text; name
+/* wiot_scenarios_load / wiot_scenarios_load_buffer: add the scenarios of a file (plain text; name
  * is used in messages for a buffer). A name already present is an error; on any
  * error nothing of the file is added. Messages read "<file>:<line>: field
  * '<field>': <what>", e.g. "s.csv:3: field 'imposer': unknown country 'XYZ'
