@@ -249,7 +249,7 @@ enum wiot_method {
                                     complement) inversion, nearly all flops in dgemm */
 };
 /* Quality and cost of one computation, filled by functions taking a wiot_info *info
- * (NULL: not reported). Filled only on success. */
+ * (NULL: not reported). Meaningful on success only (unspecified after a failure). */
 typedef struct wiot_info {
     double residual;          /* max-norm residual of the result (see each function);
                                  -1 where not computed (WIOT_OPT_RESIDUAL 0) */
@@ -311,7 +311,9 @@ WIOT_API int wiot_table_load_buffer(wiot_ctx *ctx, const void *data, size_t size
  * CLI embeds its default table this way). data must stay valid and unchanged until
  * wiot_table_free. Anything else (CSV text, gzip, an unaligned image) is loaded as
  * by wiot_table_load_buffer.
- * returns as wiot_table_load_buffer.
+ * returns WIOT_OK | WIOT_EINVAL (ctx, out or data NULL) |
+ *   WIOT_EFORMAT (a truncated or corrupted image; as wiot_table_load_buffer) |
+ *   WIOT_EDATA | WIOT_ETOOLARGE | WIOT_ENOMEM.
  * cost: in place: one checksum pass over size bytes, O(n) bytes allocated (labels
  *   and vectors); otherwise as wiot_table_load_buffer. */
 WIOT_API int wiot_table_load_static(wiot_ctx *ctx, const void *data, size_t size,
@@ -611,6 +613,7 @@ enum wiot_trans { WIOT_NOTRANS = 0, WIOT_TRANS = 1 };
  * returns WIOT_OK | WIOT_EINVAL (t or out NULL, model not WIOT_LEONTIEF/WIOT_GHOSH)
  *   | WIOT_ESINGULAR (an exactly zero pivot, or rcond < n eps: the message names the
  *   column with the smallest pivot and its column sum of A / row sum of B) |
+ *   WIOT_EDATA (WIOT_GHOSH: an entry of B overflows, as wiot_allocation) |
  *   WIOT_ETOOLARGE (n beyond LAPACK's integer) | WIOT_ENOMEM | WIOT_ELAPACK.
  * cost: 2n^3/3 flops (n = 1435: 2.0e9) + O(n^2) for forming M and dgecon; 8n^2 +
  *   8n bytes held by the handle, 40n bytes extra during the call. */
