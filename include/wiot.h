@@ -755,9 +755,9 @@ typedef struct wiot_scenarios wiot_scenarios;
 WIOT_API int wiot_scenarios_new(wiot_ctx *ctx, const wiot_table *t, wiot_scenarios **out);
 /* wiot_scenarios_free: release a set (NULL accepted). */
 WIOT_API void wiot_scenarios_free(wiot_scenarios *sc);
-/* wiot_scenarios_load / wiot_scenarios_load_buffer: add the scenarios of a file (plain text; name
- * is used in messages for a buffer). A name already present is an error; on any
- * error nothing of the file is added. Messages read "<file>:<line>: field
+/* wiot_scenarios_load / wiot_scenarios_load_buffer: add the scenarios of a file
+ * (plain text; for a buffer, name is used in messages). A name already present is
+ * an error; on any error nothing of the file is added. Messages read "<file>:<line>: field
  * '<field>': <what>", e.g. "s.csv:3: field 'imposer': unknown country 'XYZ'
  * (valid: AUS AUT ...)".
  * returns WIOT_OK | WIOT_EINVAL (NULL argument; a scenario name already loaded) |
