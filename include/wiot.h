@@ -1,24 +1,69 @@
 /*
  * wiot.h -- world input-output analysis: the public C API.
  *
+ * Contents (in this order):
+ *   1. conventions          (this comment)
+ *   2. version
+ *   3. status codes and errors
+ *   4. context and options  (allocator, log, progress, options, statistics, info)
+ *   5. tables               (load, new, save, accessors, load-time checks)
+ *   6. provider layouts, mappings and aggregation
+ *   7. model                (coefficients, LU, solves, inverses, quantities, multipliers)
+ *   8. tariffs              (schedules, scenarios, direct, cumulative, exact, final
+ *                            prices, revenue, whole-scenario results)
+ *   9. batches              (many scenarios on one factorization)
+ *  10. exposure             (content, value-added origin, TiVA, Ghosh exposure,
+ *                            hypothetical extraction)
+ *   Sections of later features are appended after section 10.
+ *
  * Conventions (stated once, valid for every function below):
- *  - Matrices are column-major (LAPACK's order). A matrix argument is a pointer plus
- *    a leading dimension (ld >= rows); element (i, j) of M is M[i + j*ld].
- *  - Country-sectors are ordered country-major: index i = c*S + s (METHODS.md §1).
- *    Final-demand columns are ordered d*K + k (country d, category k).
- *  - Sizes and indices are size_t. Values are in the table's units (WIOD: millions of
- *    current USD); tariff rates are fractions (0.25 = 25 %).
- *  - Every fallible function returns an int status (WIOT_OK = 0). On failure the
- *    context holds a specific message (wiot_errmsg), e.g.
- *    "data/x.csv:417: column 'USA_c3': negative output -3", and outputs are untouched
- *    unless documented otherwise.
- *  - A context (wiot_ctx) serves one thread at a time. Tables, factorizations,
- *    schedules and scenario sets are read-only after creation and may be shared by
- *    many threads, each using its own context.
- *  - The library never prints, never exits and keeps no mutable global state. It
- *    sets the OpenMP/BLAS thread count of the calling thread for the duration of a
- *    call and restores it before returning.
- *  - Formulas refer to ../shared/METHODS.md (mirrored in README.md).
+ *  - Layout. Matrices are column-major (LAPACK's order). A matrix argument is a
+ *    pointer plus a leading dimension (ld >= rows); element (i, j) of M is
+ *    M[i + j*ld]. Country-sectors are ordered country-major: index i = c*S + s
+ *    (kernel/METHODS.md §1). Final-demand columns are ordered d*K + k (country d,
+ *    category k). n = C*S throughout; costs are given in n (WIOD 2013: C = 41,
+ *    S = 35, K = 5, n = 1435).
+ *  - Units. Sizes and indices are size_t. Money is in the table's units
+ *    (wiot_table_units: WIOD and OECD ICIO "millions of USD", EXIOBASE "millions of
+ *    EUR", Eora26 "thousands of USD"); "millions" below means those units. Tariff
+ *    rates, price changes and shares are fractions (0.25 = 25 %).
+ *  - Ownership. Input arrays are read only and never kept (tables copy what they
+ *    need) unless a function says otherwise; outputs go into caller buffers or into
+ *    handles. Every handle has a _new (or _load) and a _free that accepts NULL.
+ *    A handle that refers to another (a factorization to its table, a batch to its
+ *    factorization) needs that one to outlive it.
+ *  - Status codes. Every fallible function returns an int from enum wiot_status
+ *    (WIOT_OK = 0). Each contract lists every code the function can return. Common
+ *    to all of them, and not repeated:
+ *      * a NULL ctx gives WIOT_EINVAL with no message (there is no context to hold
+ *        it); otherwise a failing call leaves a one-line message naming the
+ *        argument, file, line or option in wiot_errmsg(ctx), e.g.
+ *        "data/x.csv:417: column 'USA_c3': negative output -3". Each fallible call
+ *        clears the previous message first;
+ *      * WIOT_ENOMEM is also returned, before allocating, when work needs more
+ *        memory than WIOT_OPT_MAX_MEMORY (or the memory available) allows: the
+ *        message gives the size needed;
+ *      * WIOT_ELAPACK, where listed, means LAPACK rejected an argument: a bug in
+ *        wiot, never a property of the data;
+ *      * on failure outputs are untouched unless the contract says "unspecified",
+ *        and no handle is created (*out is left as it was, or set to NULL where
+ *        stated); partial objects are freed.
+ *    Functions returning a pointer, size or index (accessors) never fail: they
+ *    return NULL, 0 or (size_t)-1 for a NULL handle or an index out of range.
+ *  - Threads. A context (wiot_ctx) serves one thread at a time. Tables,
+ *    factorizations, schedules, scenario sets and maps are read-only after creation
+ *    and may be shared by many threads, each using its own context; results and
+ *    batches are written by the call that fills them. The library never prints,
+ *    never exits and keeps no mutable global state. It sets the OpenMP/BLAS thread
+ *    count of the calling thread for the duration of a call (WIOT_OPT_THREADS) and
+ *    restores it before returning.
+ *  - Formulas refer to kernel/METHODS.md (§N = its section N); the wide CSV layout
+ *    is data/LAYOUT.md §1, the provider layouts and mapping files are in
+ *    kernel/formats/LAYOUTS.md, the scenario file format and the binary .wiot layout
+ *    are sections "Scenario file format" and "Binary tables" of README.md.
+ *  - Costs: flops in n (multiply-add = 2 flops), extra memory = what the call
+ *    allocates beyond its outputs and frees before returning (or keeps in a handle,
+ *    where said).
  */
 #ifndef WIOT_H
 #define WIOT_H
@@ -35,43 +80,58 @@ extern "C" {
 #define WIOT_API
 #endif
 
-/* ------------------------------------------------------------------ version */
+/* ======================================================================== */
+/* 2. Version                                                               */
+/* ======================================================================== */
 #define WIOT_VERSION_MAJOR 0
 #define WIOT_VERSION_MINOR 1
 #define WIOT_VERSION_PATCH 0
 #define WIOT_VERSION_NUMBER \
     (WIOT_VERSION_MAJOR * 10000 + WIOT_VERSION_MINOR * 100 + WIOT_VERSION_PATCH)
 
-/* Run-time version of the library (compare with WIOT_VERSION_NUMBER). */
+/* wiot_version_number: the library's version as MAJOR*10000 + MINOR*100 + PATCH,
+ * to compare with WIOT_VERSION_NUMBER of the header a program was compiled with
+ * (same MAJOR: compatible). Never fails. cost O(1). */
 WIOT_API unsigned wiot_version_number(void);
+/* wiot_version_string: the same as static text "MAJOR.MINOR.PATCH" ("0.1.0").
+ * Never NULL, never fails. cost O(1). */
 WIOT_API const char *wiot_version_string(void);
 
-/* ------------------------------------------------------------------- errors */
-/* Status codes. Never renumbered. */
+/* ======================================================================== */
+/* 3. Status codes and errors                                               */
+/* ======================================================================== */
+/* Status codes returned by every fallible function. Never renumbered; new codes are
+ * added at the end only. */
 enum wiot_status {
     WIOT_OK = 0,
     WIOT_EINVAL = 1,     /* invalid argument (NULL, bad size, out-of-range option) */
-    WIOT_ENOMEM = 2,     /* allocation failed */
+    WIOT_ENOMEM = 2,     /* allocation failed, or refused by the memory limit */
     WIOT_EIO = 3,        /* a file could not be opened, read or written */
     WIOT_EFORMAT = 4,    /* a file is malformed (header, ragged row, bad number, ...) */
     WIOT_EDATA = 5,      /* the data violate the model (NaN, negative output, sum A >= 1) */
     WIOT_ESINGULAR = 6,  /* a system is singular to working precision */
     WIOT_ETOOLARGE = 7,  /* a size overflows size_t or LAPACK's integer */
-    WIOT_ENOTFOUND = 8,  /* an unknown code, label or scenario name */
+    WIOT_ENOTFOUND = 8,  /* an unknown code, label, member or scenario name */
     WIOT_ENOCONV = 9,    /* an iteration did not converge */
     WIOT_ELAPACK = 10    /* LAPACK reported an unexpected argument error (a bug) */
 };
 #define WIOT_NSTATUS 11
 
-/* Static text for a status code ("invalid argument", ...); never NULL. */
+/* wiot_strerror: static text for a status code ("invalid argument", ...);
+ * "unknown status" outside 0..WIOT_NSTATUS-1. Never NULL, never fails. cost O(1). */
 WIOT_API const char *wiot_strerror(int status);
 
-/* ------------------------------------------------------------------ context */
+/* ======================================================================== */
+/* 4. Context and options                                                   */
+/* ======================================================================== */
+/* A context: allocator, options, the last error message, statistics. Every
+ * computing function takes one as its first argument. */
 typedef struct wiot_ctx wiot_ctx;
 
 /* Allocator hooks. alloc(ud, size) returns NULL on failure; release(ud, NULL) must be
  * accepted. Both are called from the thread that uses the context (and, for handles,
- * from whichever thread frees them). */
+ * from whichever thread frees them: a handle keeps a copy of the allocator, so it
+ * may outlive the context that made it). */
 typedef struct wiot_allocator {
     void *(*alloc)(void *ud, size_t size);
     void (*release)(void *ud, void *ptr);
@@ -79,27 +139,37 @@ typedef struct wiot_allocator {
 } wiot_allocator;
 
 /* Log callback: receives warnings (level WIOT_LOG_WARN) such as "row identity off by
- * more than the tolerance in 1200 rows". NULL by default: nothing is reported except
- * through the table's check report. */
+ * more than the tolerance in 1200 rows", from the calling thread, during the call
+ * that finds them. NULL by default: nothing is reported except through the table's
+ * check report (wiot_table_check, wiot_table_warning). */
 enum wiot_log_level { WIOT_LOG_WARN = 1, WIOT_LOG_INFO = 2 };
 typedef void (*wiot_log_fn)(void *ud, int level, const char *message);
 
-/* Create a context with malloc/free (wiot_ctx_new) or the given allocator, which is
- * copied. returns WIOT_OK | WIOT_EINVAL | WIOT_ENOMEM (*out is NULL on failure). */
+/* wiot_ctx_new / wiot_ctx_new_custom: create a context with malloc/free, or with the
+ * given allocator (copied; alloc and release must both be non-NULL). Options start at
+ * their defaults (enum wiot_option); the memory available to the process (RAM + swap,
+ * lowered by a cgroup limit or ulimit -v) is read once here.
+ * out: receives the context; *out is NULL on failure.
+ * returns WIOT_OK | WIOT_EINVAL (out NULL; allocator, alloc or release NULL) |
+ *   WIOT_ENOMEM. No message on failure (there is no context yet).
+ * cost: one allocation of a few KiB (the message buffer lives in the context). */
 WIOT_API int wiot_ctx_new(wiot_ctx **out);
 WIOT_API int wiot_ctx_new_custom(const wiot_allocator *allocator, wiot_ctx **out);
+/* wiot_ctx_free: release a context (NULL accepted). Handles made with it stay valid. */
 WIOT_API void wiot_ctx_free(wiot_ctx *ctx);
 
 /* Options, set through one setter so a new knob never breaks the ABI. */
 enum wiot_option {
-    WIOT_OPT_THREADS = 1,      /* threads for OpenMP regions and BLAS; 0 = OpenMP's
-                                  default (omp_get_max_threads()); default 0 */
+    WIOT_OPT_THREADS = 1,      /* threads for OpenMP regions and BLAS: an integer in
+                                  0..4096; 0 = OpenMP's default (omp_get_max_threads());
+                                  default 0 */
     WIOT_OPT_ROW_TOL_REL = 2,  /* row identity |sum_j Z + sum_q F - x| <= max(abs, rel*x):
                                   rows outside are counted and reported as one warning;
-                                  default rel 1e-3 */
-    WIOT_OPT_ROW_TOL_ABS = 3,  /* default 0.5 (half a unit of the source's rounding) */
-    WIOT_OPT_RESIDUAL = 4,     /* 1: inverses also compute ||(I-A)L - I||_max (2n^3 extra
-                                  flops); 0: skip; default 1 */
+                                  >= 0, default rel 1e-3 */
+    WIOT_OPT_ROW_TOL_ABS = 3,  /* >= 0, default 0.5 (half a unit of the source's rounding) */
+    WIOT_OPT_RESIDUAL = 4,     /* 1: inverses and exposure solves also compute their
+                                  residual (inverses: ||(I-A)L - I||_max, 2n^3 extra
+                                  flops); 0: skip (info->residual = -1); default 1 */
     WIOT_OPT_HUGEPAGES = 5,    /* 1: madvise(MADV_HUGEPAGE) on matrices >= 4 MiB; default 1 */
     WIOT_OPT_INVERSE = 6,      /* algorithm of wiot_leontief / wiot_ghosh (enum
                                   wiot_inverse_path); default WIOT_INVERSE_AUTO */
@@ -107,8 +177,17 @@ enum wiot_option {
                                   text of a file, a factorization, a workspace); work
                                   that needs more is refused before allocating with
                                   WIOT_ENOMEM and a message giving the size needed.
-                                  0 (default) = the memory available to the process:
-                                  RAM + swap, lowered by a cgroup limit or ulimit -v */
+                                  A whole number >= 0; 0 (default) = the memory
+                                  available to the process: RAM + swap, lowered by a
+                                  cgroup limit or ulimit -v */
+};
+/* An option of the provider readers, in its own enum (historical); set and read with
+ * wiot_ctx_set / wiot_ctx_get like those of enum wiot_option. */
+enum wiot_option_formats {
+    WIOT_OPT_KEEP_SPLITS = 16  /* 1: keep the OECD ICIO split countries (CN1, CN2, ...,
+                                  MX1, ...) as regions of their own, with zero final
+                                  demand; 0 (default): add their rows and columns into
+                                  the parent (CHN, MEX) */
 };
 /* Values of WIOT_OPT_INVERSE. */
 enum wiot_inverse_path {
@@ -118,12 +197,30 @@ enum wiot_inverse_path {
     WIOT_INVERSE_RECURSIVE = 2  /* always the recursive block inverse (no pivoting between
                                    blocks; the caller vouches for the matrix) */
 };
+/* wiot_ctx_set: set option (enum wiot_option or WIOT_OPT_KEEP_SPLITS) to value; the
+ * value's range is given with each option. It applies to later calls on ctx.
+ * returns WIOT_OK | WIOT_EINVAL (NULL ctx, unknown option, value not finite or out of
+ * the option's range: "threads must be an integer in 0..4096, got 1.5"); on failure
+ * the option keeps its value. cost O(1). */
 WIOT_API int wiot_ctx_set(wiot_ctx *ctx, int option, double value);
+/* wiot_ctx_get: the current value of option into *value.
+ * returns WIOT_OK | WIOT_EINVAL (NULL ctx or value, unknown option; no message).
+ * cost O(1). */
 WIOT_API int wiot_ctx_get(const wiot_ctx *ctx, int option, double *value);
+/* wiot_ctx_set_log: install (fn != NULL) or remove (fn == NULL) the log callback;
+ * ud is passed back to fn. returns WIOT_OK | WIOT_EINVAL (NULL ctx). cost O(1). */
 WIOT_API int wiot_ctx_set_log(wiot_ctx *ctx, wiot_log_fn fn, void *ud);
 
-/* The message of the last failed call on this context ("" if none); valid until the
- * next call on the context. Never NULL (also for ctx == NULL). */
+/* Progress reporting for long calls (batches): fn(ud, done, total) is called from
+ * the calling thread between chunks of work. NULL (the default) disables it. */
+typedef void (*wiot_progress_fn)(void *ud, size_t done, size_t total);
+/* wiot_ctx_set_progress: install (fn != NULL) or remove (NULL) the progress
+ * callback. returns WIOT_OK | WIOT_EINVAL (NULL ctx). cost O(1). */
+WIOT_API int wiot_ctx_set_progress(wiot_ctx *ctx, wiot_progress_fn fn, void *ud);
+
+/* wiot_errmsg: the message of the last failed call on this context ("" if none, or
+ * if the last call succeeded); valid until the next call on the context. Never NULL
+ * (also for ctx == NULL, which gives ""). cost O(1). */
 WIOT_API const char *wiot_errmsg(const wiot_ctx *ctx);
 
 /* Statistics of a context: allocations through it and work done on it. */
@@ -133,11 +230,16 @@ typedef struct wiot_stats {
     double flops;            /* floating-point operations counted by kernels */
     double seconds;          /* wall seconds spent in kernels */
 } wiot_stats;
+/* wiot_ctx_stats: copy the context's statistics into *out.
+ * returns WIOT_OK | WIOT_EINVAL (NULL ctx or out; no message). cost O(1). */
 WIOT_API int wiot_ctx_stats(const wiot_ctx *ctx, wiot_stats *out);
 
-/* Quality and cost of one computation. */
+/* Algorithms. As a member of wiot_info: the method a computation used. As the
+ * method argument of wiot_price_exact and wiot_extract: the method asked for, where
+ * WIOT_METHOD_AUTO (= WIOT_METHOD_NONE) lets the function choose. */
 enum wiot_method {
-    WIOT_METHOD_NONE = 0,
+    WIOT_METHOD_NONE = 0,        /* nothing computed (info), or: choose (argument) */
+    WIOT_METHOD_AUTO = 0,        /* alias of WIOT_METHOD_NONE for the argument */
     WIOT_METHOD_LU = 1,          /* LAPACK dgetrf/dgetrs on the baseline system */
     WIOT_METHOD_INVERSE = 2,     /* LAPACK dgetri (explicit inverse) */
     WIOT_METHOD_WOODBURY = 3,    /* Sherman-Morrison-Woodbury rank-k update of the LU */
@@ -146,8 +248,11 @@ enum wiot_method {
     WIOT_METHOD_RECURSIVE = 6    /* explicit inverse by recursive 2x2 block (Schur
                                     complement) inversion, nearly all flops in dgemm */
 };
+/* Quality and cost of one computation, filled by functions taking a wiot_info *info
+ * (NULL: not reported). Meaningful on success only (unspecified after a failure). */
 typedef struct wiot_info {
-    double residual;          /* max-norm residual of the result (see each function) */
+    double residual;          /* max-norm residual of the result (see each function);
+                                 -1 where not computed (WIOT_OPT_RESIDUAL 0) */
     double seconds;           /* wall seconds of the computation (residual excluded) */
     double flops;             /* flops of the computation (residual excluded) */
     double residual_seconds;  /* wall seconds spent on the residual */
@@ -159,40 +264,71 @@ typedef struct wiot_info {
                                  0 where not computed */
 } wiot_info;
 
-/* -------------------------------------------------------------------- table */
+/* ======================================================================== */
+/* 5. Tables                                                                */
+/* ======================================================================== */
+/* A world input-output table (kernel/METHODS.md §1): C countries, S sectors, K
+ * final-demand categories, Z [n x n], F [n x C*K], x [n], v [n] = x - column sums of
+ * Z, with labels, validated once when it is made and read-only afterwards. */
 typedef struct wiot_table wiot_table;
 
-/* Load a table in the wide CSV layout (shared/data/README.md §1), plain or
- * gzip-compressed, or in the binary .wiot format (wiot_table_save_binary); the format
- * is detected from the content, never from the name. Labels come from the file: C
- * countries, S sectors and K final-demand categories are inferred from the header
- * and the row labels. The table is validated once (see wiot_check).
- * Errors name the file, line and column:
- *   WIOT_EIO (cannot open/read), WIOT_EFORMAT (header, labels, ragged rows,
- *   non-numeric cells, truncated gzip, empty file), WIOT_EDATA (NaN/Inf, negative
- *   Z, x or v, VA or GO row inconsistent with Z and x, a column of A summing to 1
- *   or more), WIOT_ETOOLARGE, WIOT_ENOMEM.
- * cost: one pass over the text; 8(n^2 + n*C*K + 2n) bytes for the table. */
+/* wiot_table_load: load a table from path. The format is detected from the content,
+ * never from the name: the wide CSV layout (data/LAYOUT.md §1), plain or gzip, the
+ * binary .wiot format (wiot_table_save_binary), or any provider layout (section 6:
+ * a file, a directory, a zip archive or "ARCHIVE.zip:MEMBER"), as
+ * wiot_table_load_format(ctx, path, WIOT_FORMAT_AUTO, out). Labels come from the
+ * file: C countries, S sectors and K final-demand categories are inferred from the
+ * header and the row labels. The table is validated once (see wiot_check): rounding
+ * of the row identity is a warning (log callback and wiot_table_warning), not an
+ * error. The table is named after the last component of path; its year is taken
+ * from the name (wiot_table_year).
+ * out: receives the table (free with wiot_table_free).
+ * returns WIOT_OK | WIOT_EINVAL (ctx, path or out NULL) | WIOT_EIO (cannot open or
+ *   read) | WIOT_EFORMAT (header, labels, ragged rows, non-numeric cells, truncated
+ *   gzip, empty file, a truncated or corrupted .wiot) | WIOT_EDATA (NaN/Inf, negative
+ *   Z, x or v, VA or GO row inconsistent with Z and x, a column of A summing to 1 or
+ *   more) | WIOT_ENOTFOUND (no such member in an archive) | WIOT_ETOOLARGE |
+ *   WIOT_ENOMEM. Messages name the file, line and column.
+ * cost: one pass over the text; memory 8(n^2 + n*C*K + 2n) bytes held by the table
+ *   plus the text of the file while loading (a .wiot file is mapped, not copied). */
 WIOT_API int wiot_table_load(wiot_ctx *ctx, const char *path, wiot_table **out);
 
-/* The same from memory (plain or gzip text, or .wiot bytes, which are copied: the
- * table does not refer to data after the call); name is used in messages. */
+/* wiot_table_load_buffer: the same from memory: data[size] holds plain or gzip CSV
+ * text or .wiot bytes, which are copied (the table does not refer to data after the
+ * call); name is used in messages and as the table's name (NULL: "buffer"). data
+ * may be NULL only when size is 0 (then: WIOT_EFORMAT, empty). Provider layouts
+ * (section 6) are not read from memory. *out is NULL on failure.
+ * returns WIOT_OK | WIOT_EINVAL (ctx or out NULL, data NULL with size > 0) | WIOT_EFORMAT |
+ *   WIOT_EDATA | WIOT_ETOOLARGE | WIOT_ENOMEM, as wiot_table_load.
+ * cost: as wiot_table_load, plus the uncompressed text for gzip input. */
 WIOT_API int wiot_table_load_buffer(wiot_ctx *ctx, const void *data, size_t size,
                                     const char *name, wiot_table **out);
 
-/* The same from memory that outlives the table: a .wiot image (wiot_table_save_binary)
- * at an 8-byte aligned address is used in place -- Z, F and x point into data,
- * nothing of the matrices is copied or allocated, so loading takes about as long as
- * the checksum pass (a few ms for WIOD 2011; the wiot CLI embeds its default table
- * this way). data must stay valid and unchanged until wiot_table_free. Anything else
- * (CSV text, gzip, an unaligned image) is loaded as by wiot_table_load_buffer. */
+/* wiot_table_load_static: the same from memory that outlives the table: a .wiot
+ * image (wiot_table_save_binary) at an 8-byte aligned address is used in place -- Z,
+ * F and x point into data, nothing of the matrices is copied or allocated, so
+ * loading takes about as long as the checksum pass (a few ms for WIOD 2011; the wiot
+ * CLI embeds its default table this way). data must stay valid and unchanged until
+ * wiot_table_free. Anything else (CSV text, gzip, an unaligned image) is loaded as
+ * by wiot_table_load_buffer.
+ * returns WIOT_OK | WIOT_EINVAL (ctx, out or data NULL) |
+ *   WIOT_EFORMAT (a truncated or corrupted image; as wiot_table_load_buffer) |
+ *   WIOT_EDATA | WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * cost: in place: one checksum pass over size bytes, O(n) bytes allocated (labels
+ *   and vectors); otherwise as wiot_table_load_buffer. */
 WIOT_API int wiot_table_load_static(wiot_ctx *ctx, const void *data, size_t size,
                                     const char *name, wiot_table **out);
 
-/* Build a table from caller arrays (copied). Z[n x n] (ldz >= n), F[n x C*K]
- * (ldf >= n; may be NULL when K == 0), x[n] (NULL: x = row sums of Z and F).
- * v = x - column sums of Z. Labels are copied; codes must be non-empty, unique,
- * and free of ',', '_' is allowed. Same validation as wiot_table_load. */
+/* wiot_table_new: build a table from caller arrays (copied; desc and its arrays are
+ * not kept). Z[n x n] (ldz >= n), F[n x C*K] (ldf >= n; may be NULL when K == 0),
+ * x[n] (NULL: x = row sums of Z and F), in the table's units. v = x - column sums of
+ * Z. Labels are copied; codes must be non-empty, unique, and free of ',', '"' and
+ * control characters ('_' is allowed). Same validation as wiot_table_load.
+ * returns WIOT_OK | WIOT_EINVAL (ctx, desc, out, Z, F (K > 0) or a code array NULL,
+ *   C or S 0, ldz or ldf < n, a code NULL, empty, repeated or holding a forbidden
+ *   character) | WIOT_EDATA (as wiot_table_load) | WIOT_ETOOLARGE (C*S*... overflows)
+ *   | WIOT_ENOMEM.
+ * cost: O(n^2 + n*C*K) for copy and checks; memory as the loaded table. */
 typedef struct wiot_table_desc {
     size_t countries, sectors, fd_categories;      /* C, S, K */
     const char *const *country_codes;              /* C codes */
@@ -205,19 +341,27 @@ typedef struct wiot_table_desc {
 } wiot_table_desc;
 WIOT_API int wiot_table_new(wiot_ctx *ctx, const wiot_table_desc *desc, wiot_table **out);
 
-/* Write the table in the wide CSV layout (gzip when path ends in ".gz"; the binary
- * .wiot format when it ends in ".wiot"), atomically: a temporary file in the same
- * directory, renamed over path on success. */
+/* wiot_table_save: write t in the wide CSV layout (gzip when path ends in ".gz"; the
+ * binary .wiot format when it ends in ".wiot"), atomically: a temporary file in the
+ * same directory, renamed over path on success (nothing half-written is ever left
+ * at path; the temporary is removed on failure). Each value is written as the
+ * shortest of %.15g/%.16g/%.17g that reads back to the same double, so save then
+ * load reproduces the table exactly.
+ * returns WIOT_OK | WIOT_EINVAL (ctx or t NULL, path NULL or empty) | WIOT_EIO
+ *   (cannot create, write or rename; the message names the file) | WIOT_ENOMEM.
+ * cost: O(n^2 + n*C*K) formatting; memory a line buffer (gzip: the compressor's
+ *   state). */
 WIOT_API int wiot_table_save(wiot_ctx *ctx, const wiot_table *t, const char *path);
 
-/* Write the table in the binary .wiot format (whatever path's extension), atomically
- * as wiot_table_save. Layout (version 1, the machine's byte order, little-endian on
- * every supported machine; README.md "Binary tables"): a 4096-byte header (magic
- * "WIOT\0BIN", version, byte-order mark, C, S, K, n, offset and length of each
- * section, an XXH64 checksum of the data and one of the header), the labels (country,
- * sector and final-demand codes and the table's name, NUL-terminated), then Z
- * [n x n], F [n x C*K], x [n] and v [n] as column-major doubles, each starting on a
- * 4096-byte boundary so a mapping of the file holds them in place.
+/* wiot_table_save_binary: write t in the binary .wiot format (whatever path's
+ * extension), atomically as wiot_table_save. Layout (version 1, the machine's byte
+ * order, little-endian on every supported machine; README.md "Binary tables"): a
+ * 4096-byte header (magic "WIOT\0BIN", version, byte-order mark, C, S, K, n, offset
+ * and length of each section, an XXH64 checksum of the data and one of the header),
+ * the labels (country, sector and final-demand codes and the table's name,
+ * NUL-terminated), then Z [n x n], F [n x C*K], x [n] and v [n] as column-major
+ * doubles, each starting on a 4096-byte boundary so a mapping of the file holds them
+ * in place.
  * wiot_table_load of a .wiot file maps it read-only and the table keeps the mapping
  * (Z, F and x are read in place, nothing is copied): do not modify or truncate the
  * file in place while the table lives (replacing it by rename, as this function
@@ -225,34 +369,42 @@ WIOT_API int wiot_table_save(wiot_ctx *ctx, const wiot_table *t, const char *pat
  * are checked against the file's size before any data are read; then both
  * checksums); the data then get the CSV loader's checks (WIOT_EDATA) and the check
  * report is recomputed, so wiot_table_check reports as for the CSV.
- * returns WIOT_OK | WIOT_EINVAL | WIOT_EIO (message names the file) | WIOT_ENOMEM.
+ * returns WIOT_OK | WIOT_EINVAL (ctx, t or path NULL, path empty) | WIOT_EIO
+ *   (message names the file) | WIOT_ENOMEM.
  * cost: one pass over the data for the checksum; file size about 8(n^2 + n*C*K + 2n)
- * bytes + 4 KiB per section (WIOD 2011: 18.9 MB). Loading WIOD 2011: a few ms. */
+ *   bytes + 4 KiB per section (WIOD 2011: 18.9 MB). Loading WIOD 2011: a few ms. */
 WIOT_API int wiot_table_save_binary(wiot_ctx *ctx, const wiot_table *t, const char *path);
 
+/* wiot_table_free: release a table (NULL accepted); unmaps a mapped .wiot file.
+ * Factorizations, schedules, results and batches made on t must be freed first. */
 WIOT_API void wiot_table_free(wiot_table *t);
 
-WIOT_API size_t wiot_table_n(const wiot_table *t);             /* C*S */
+/* Accessors (never fail; 0, NULL or (size_t)-1 for a NULL table or an index out of
+ * range; cost O(1) unless said). Strings belong to the table. */
+WIOT_API size_t wiot_table_n(const wiot_table *t);             /* n = C*S */
 WIOT_API size_t wiot_table_countries(const wiot_table *t);     /* C */
 WIOT_API size_t wiot_table_sectors(const wiot_table *t);       /* S */
 WIOT_API size_t wiot_table_fd_categories(const wiot_table *t); /* K */
-WIOT_API const char *wiot_table_country(const wiot_table *t, size_t c);   /* NULL if out of range */
-WIOT_API const char *wiot_table_sector(const wiot_table *t, size_t s);
-WIOT_API const char *wiot_table_fd_category(const wiot_table *t, size_t k);
-/* Index of a code, or (size_t)-1. Country codes compare case-sensitively ("RoW"). */
+WIOT_API const char *wiot_table_country(const wiot_table *t, size_t c);   /* code of c < C */
+WIOT_API const char *wiot_table_sector(const wiot_table *t, size_t s);    /* code of s < S */
+WIOT_API const char *wiot_table_fd_category(const wiot_table *t, size_t k); /* code of k < K */
+/* Index of a code, or (size_t)-1 (also for code NULL). Codes compare
+ * case-sensitively ("RoW"). cost O(C) / O(S) string comparisons. */
 WIOT_API size_t wiot_table_find_country(const wiot_table *t, const char *code);
 WIOT_API size_t wiot_table_find_sector(const wiot_table *t, const char *code);
 WIOT_API const char *wiot_table_name(const wiot_table *t);      /* file name or desc->name */
-WIOT_API int wiot_table_year(const wiot_table *t);              /* from the file name, or 0 */
+WIOT_API int wiot_table_year(const wiot_table *t);              /* from the name, or 0 */
 
-/* Read-only views of the data (column-major, ld = n). */
+/* Read-only views of the data (column-major, ld = n), in the table's units, valid
+ * while the table lives. F is NULL when K == 0. */
 WIOT_API const double *wiot_table_Z(const wiot_table *t);   /* n x n */
 WIOT_API const double *wiot_table_F(const wiot_table *t);   /* n x C*K */
 WIOT_API const double *wiot_table_x(const wiot_table *t);   /* n: gross output */
 WIOT_API const double *wiot_table_v(const wiot_table *t);   /* n: x - column sums of Z */
 
-/* The checks done at load time. Row identity is only approximate in rounded tables
- * (WIOD 2013: up to ~110 million USD), so it yields a warning, not an error. */
+/* The checks done when the table was made. Row identity is only approximate in
+ * rounded tables (WIOD 2013: up to ~110 million USD), so it yields a warning, not an
+ * error; its tolerances are the context's WIOT_OPT_ROW_TOL_REL / _ABS at load. */
 typedef struct wiot_check {
     size_t rows_off;              /* rows with |row discrepancy| > tolerance */
     size_t worst_row;             /* row with the largest |discrepancy| */
@@ -267,175 +419,486 @@ typedef struct wiot_check {
     double total_output, total_v, total_final;
     size_t warnings;              /* number of warnings (wiot_table_warning) */
 } wiot_check;
+/* wiot_table_check: the table's check report (owned by the table), or NULL. */
 WIOT_API const wiot_check *wiot_table_check(const wiot_table *t);
-/* Warning i (0 <= i < check->warnings), or NULL. */
+/* wiot_table_warning: warning i (0 <= i < check->warnings) as one line, or NULL. */
 WIOT_API const char *wiot_table_warning(const wiot_table *t, size_t i);
 
-/* ------------------------------------------------------------- coefficients */
-/* A[i,j] = Z[i,j]/x[j] (0 where x[j] = 0). A[n x n], lda >= n. cost n^2. */
+/* ======================================================================== */
+/* 6. Provider layouts, mappings and aggregation                            */
+/* ======================================================================== */
+/* Tables as the providers ship them (kernel/formats/LAYOUTS.md): every reader takes
+ * labels, countries, sectors and final-demand categories from the files (never from
+ * built-in lists), maps the provider's primary-input rows into v (v = x - column
+ * sums of Z) and keeps them, with the units, beside the table, and builds the table
+ * with wiot_table_new, so every table passes the same validation as the wide CSV
+ * layout. Messages name the file (for members of an archive "ARCHIVE:MEMBER"), the
+ * line and the column:
+ *   "ICIO2021_2015.csv:14: column 'AUS_05T06': 'x12' is not a number". */
+enum wiot_format {
+    WIOT_FORMAT_AUTO = 0,      /* detect from the content (and, for a directory or zip
+                                  archive, the names of its members) */
+    WIOT_FORMAT_WIOT_CSV = 1,  /* the wide CSV layout (data/LAYOUT.md §1), plain or gzip */
+    WIOT_FORMAT_BINARY = 2,    /* the binary .wiot format (wiot_table_save_binary) */
+    WIOT_FORMAT_ICIO = 3,      /* OECD ICIO CSV: releases 2016, 2018, 2021, 2023 (small and
+                                  extended) and 2025; plain, gzip, in a zip or a zip in a zip */
+    WIOT_FORMAT_WIOD2016 = 4,  /* WIOD 2016: the R/Stata "long-wide" data converted to CSV,
+                                  or a CSV saved from the Excel sheet */
+    WIOT_FORMAT_EXIOBASE = 5,  /* EXIOBASE 3: Z.txt (or A.txt), Y.txt, x.txt [, unit.txt,
+                                  satellite/]: a directory or the zip */
+    WIOT_FORMAT_EORA26 = 6     /* Eora26: *_T.txt, *_FD.txt, *_VA.txt, labels_*.txt: a
+                                  directory or the zip */
+};
+#define WIOT_NFORMAT 7
+
+/* wiot_format_name: short name of a format ("auto", "csv", "wiot", "icio",
+ * "wiod2016", "exiobase", "eora26"), or NULL outside 0..WIOT_NFORMAT-1.
+ * wiot_format_from_name: back, case-insensitively, also accepting "binary", "wiod",
+ * "eora", "exio" and "exiobase3"; -1 for an unknown name or NULL. Never fail;
+ * cost O(1). */
+WIOT_API const char *wiot_format_name(int format);
+WIOT_API int wiot_format_from_name(const char *name);
+
+/* wiot_format_detect: the format of path as WIOT_FORMAT_AUTO would read it, into
+ * *format (enum wiot_format). Reads the first bytes of a file, or the member names of
+ * a directory or archive. A file that is none of the provider layouts is
+ * WIOT_FORMAT_WIOT_CSV (its loader then says what is wrong).
+ * returns WIOT_OK | WIOT_EINVAL (ctx, path or format NULL) | WIOT_EIO (cannot open
+ *   or read) | WIOT_EFORMAT (an archive or directory holding no table, or several; a
+ *   damaged archive) | WIOT_ENOTFOUND ("ARCHIVE.zip:MEMBER" names no member) |
+ *   WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * cost: a few KiB read; an archive's central directory. */
+WIOT_API int wiot_format_detect(wiot_ctx *ctx, const char *path, int *format);
+
+/* wiot_table_load_format: load a table in the given format (WIOT_FORMAT_AUTO:
+ * detected; wiot_table_load does the same). path: a file, a directory (EXIOBASE,
+ * Eora26), a zip archive, or "ARCHIVE.zip:MEMBER" for one member of an archive
+ * holding several (e.g. the ICIO 2023 bundles:
+ * "ICIO-2016-2020-extended.zip:2018.zip"). Split countries are added into their
+ * parents unless WIOT_OPT_KEEP_SPLITS is 1. The table is named after the last
+ * component of path.
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument, unknown format) | WIOT_EIO |
+ *   WIOT_EFORMAT | WIOT_EDATA | WIOT_ENOTFOUND (no such member) | WIOT_ETOOLARGE |
+ *   WIOT_ENOMEM, with the meanings of wiot_table_load.
+ * cost: one pass over the text; memory: the uncompressed text of the largest file plus
+ *   twice the table (the reader's arrays are copied by wiot_table_new). */
+WIOT_API int wiot_table_load_format(wiot_ctx *ctx, const char *path, int format,
+                                    wiot_table **out);
+
+/* What a provider's table carries beside Z, F and x (accessors: never fail; cost
+ * O(1); strings and arrays belong to the table).
+ * wiot_table_units: units of the table's values: "millions of USD" (wide CSV and
+ * binary layouts, OECD ICIO, WIOD), "millions of EUR" (EXIOBASE), "thousands of USD"
+ * (Eora26). Never NULL (also "millions of USD" for t == NULL).
+ * wiot_table_source: the layout the table was read from ("OECD ICIO (2021 layout)",
+ * ...; aggregates add "aggregated (C' x S' from C x S)"), or NULL for the wide CSV
+ * and binary layouts and tables built from arrays. */
+WIOT_API const char *wiot_table_units(const wiot_table *t);
+WIOT_API const char *wiot_table_source(const wiot_table *t);
+
+/* Primary inputs as the source lists them (ICIO: TAXSUB rows or TLS, VALU or VA;
+ * WIOD 2016: TXSP, EXP_adj, PURR, PURNR, VA, IntTTM; Eora26: its VA rows and the ROW
+ * discrepancy row; EXIOBASE: the monetary rows of satellite/F.txt when present).
+ * Their sum under intermediate column j is v[j] up to the source's rounding.
+ * wiot_table_inputs: the number of rows (0 for other tables).
+ * wiot_table_input_label / wiot_table_input: the label and values of row r; row r
+ * has n + C*K values: under the n intermediate columns, then under the C*K
+ * final-demand columns (taxes on final purchases). NULL if r is out of range. */
+WIOT_API size_t wiot_table_inputs(const wiot_table *t);
+WIOT_API const char *wiot_table_input_label(const wiot_table *t, size_t r);
+WIOT_API const double *wiot_table_input(const wiot_table *t, size_t r);
+
+/* Uses of output outside Z and F that the source lists (ICIO 2016: the DISC
+ * statistical discrepancy; Eora26: sales to the ROW discrepancy row, intermediate and
+ * final): n values each. They enter the row identity of wiot_check (sum_j Z +
+ * sum_q F + sum of these - x).
+ * wiot_table_other_uses: their number (0 for other tables);
+ * wiot_table_other_use_label / wiot_table_other_use: label and n values of use q, or
+ * NULL if q is out of range. */
+WIOT_API size_t wiot_table_other_uses(const wiot_table *t);
+WIOT_API const char *wiot_table_other_use_label(const wiot_table *t, size_t q);
+WIOT_API const double *wiot_table_other_use(const wiot_table *t, size_t q);
+
+/* A mapping of codes to groups, read from a CSV file (kernel/formats/LAYOUTS.md):
+ *   code,group[,weight][,anything else]      header line, then one line per code
+ *   AUT,EU27
+ *   *,ROW                                    '*': every code not listed
+ * Blank lines and lines starting with '#' are ignored; fields are not quoted and not
+ * trimmed; extra fields are ignored (notes). A code listed twice is an error. The
+ * optional weight column (a number >= 0) weights the rates of scenario sectors merged
+ * by wiot_schedule_translate. Errors read "<file>:<line>: field '<field>': ...".
+ * Read-only after loading; may be shared by threads. */
+typedef struct wiot_map wiot_map;
+/* wiot_map_load: read a mapping file (plain text or gzip) into a new map.
+ * wiot_map_load_buffer: the same from data[size] (plain text, copied); name is used
+ * in messages.
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument) | WIOT_EIO (wiot_map_load: cannot
+ *   open or read) | WIOT_EFORMAT (bad header, too few fields, an empty or invalid
+ *   code or group, a weight that is not a number >= 0, a code listed twice, an empty
+ *   file, damaged gzip) | WIOT_ENOMEM.
+ * cost: one pass over the text, a code lookup per line (O(lines^2) comparisons);
+ *   memory the text plus the codes. */
+WIOT_API int wiot_map_load(wiot_ctx *ctx, const char *path, wiot_map **out);
+WIOT_API int wiot_map_load_buffer(wiot_ctx *ctx, const void *data, size_t size, const char *name,
+                                  wiot_map **out);
+/* wiot_map_free: release a map (NULL accepted). */
+WIOT_API void wiot_map_free(wiot_map *m);
+/* Accessors (never fail): number of lines (the '*' line included), and the code and
+ * group of line i (NULL out of range). cost O(1). */
+WIOT_API size_t wiot_map_size(const wiot_map *m);                      /* lines */
+WIOT_API const char *wiot_map_code(const wiot_map *m, size_t i);       /* NULL out of range */
+WIOT_API const char *wiot_map_group(const wiot_map *m, size_t i);
+/* wiot_map_apply: the group of code: its line's, else the '*' line's, else code
+ * itself (also when m or code is NULL). Never fails. cost O(lines) comparisons. */
+WIOT_API const char *wiot_map_apply(const wiot_map *m, const char *code);
+
+/* wiot_table_aggregate: aggregate a table: countries through regions, sectors through
+ * sectors (either may be NULL: kept). Codes absent from a map keep their own group;
+ * map lines for codes absent from the table are ignored. Groups are ordered by their
+ * first member in the table. Z, F (by buyer region; the final-demand categories are
+ * kept), x, the primary-input rows and the other uses are summed, so every identity
+ * of the table holds in the aggregate (up to the rounding of the sums: v of a group
+ * is the sum of its members' v). The result is validated like any table and keeps
+ * the units; its source (wiot_table_source) says "aggregated (...)".
+ * out: the new table (C' regions x S' sectors, n' = C' S').
+ * returns WIOT_OK | WIOT_EINVAL (ctx, t or out NULL; a region group code holding
+ *   '_', which would break the labels REGION_SECTOR) | WIOT_EFORMAT (a group code
+ *   that is not a valid code) | WIOT_EDATA (validation of the aggregate) |
+ *   WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * cost: O(n^2 + n*C*K) additions; memory the new table (8(n'^2 + n' C' K + 2n')
+ *   bytes) and O(C + S) indices. */
+WIOT_API int wiot_table_aggregate(wiot_ctx *ctx, const wiot_table *t, const wiot_map *regions,
+                                  const wiot_map *sectors, wiot_table **out);
+
+/* ======================================================================== */
+/* 7. Model: coefficients, factorizations, solves, inverses, multipliers    */
+/* ======================================================================== */
+/* wiot_coefficients: technical coefficients A[i,j] = Z[i,j] / x[j], 0 where
+ * x[j] = 0 (kernel/METHODS.md §2). A[n x n] col-major, lda >= n (output).
+ * returns WIOT_OK | WIOT_EINVAL (t or A NULL, lda < n).
+ * cost: n^2 divisions, no extra memory. */
 WIOT_API int wiot_coefficients(wiot_ctx *ctx, const wiot_table *t, double *A, size_t lda);
-/* a_v[j] = v[j]/x[j] = 1 - sum_i A[i,j] (0 where x[j] = 0). av[n]. */
+/* wiot_va_coefficients: value-added coefficients a_v[j] = v[j] / x[j]
+ * = 1 - sum_i A[i,j], 0 where x[j] = 0 (kernel/METHODS.md §2). av[n] (output).
+ * returns WIOT_OK | WIOT_EINVAL (t or av NULL). cost: n, no extra memory. */
 WIOT_API int wiot_va_coefficients(wiot_ctx *ctx, const wiot_table *t, double *av);
-/* B[i,j] = Z[i,j]/x[i] (0 where x[i] = 0). B[n x n], ldb >= n. */
+/* wiot_allocation: allocation (output) coefficients B[i,j] = Z[i,j] / x[i], 0 where
+ * x[i] = 0 (kernel/METHODS.md §2). B[n x n] col-major, ldb >= n (output).
+ * returns WIOT_OK | WIOT_EINVAL (t or B NULL, ldb < n) | WIOT_EDATA (an entry
+ *   overflows: a tiny x[i] under large sales; B is then unspecified).
+ * cost: n^2 divisions, no extra memory. */
 WIOT_API int wiot_allocation(wiot_ctx *ctx, const wiot_table *t, double *B, size_t ldb);
 
-/* ------------------------------------------------------------ factorization */
+/* A factorization: the LU (dgetrf, partial pivoting) of I - A or I - B of one table,
+ * kept for solves; read-only after creation, may be shared by threads. */
 typedef struct wiot_lu wiot_lu;
-enum wiot_model { WIOT_LEONTIEF = 0, WIOT_GHOSH = 1 };
+/* Which system a factorization (or an inverse) holds: the choice of ONE model, the
+ * `model` argument of wiot_lu_new and the value of wiot_lu_model. (Not to be confused
+ * with enum wiot_price_models, a bit set of tariff price models to run.) */
+enum wiot_model {
+    WIOT_LEONTIEF = 0,              /* demand-driven: I - A, L = (I - A)^{-1} */
+    WIOT_GHOSH = 1,                 /* supply-driven: I - B, G = (I - B)^{-1} */
+    WIOT_MODEL_LEONTIEF = WIOT_LEONTIEF,  /* the same, in the WIOT_MODEL_ family */
+    WIOT_MODEL_GHOSH = WIOT_GHOSH
+};
+/* The `trans` argument of solves: WIOT_NOTRANS solves M X = B, WIOT_TRANS M^T X = B
+ * (M = I - A or I - B). */
 enum wiot_trans { WIOT_NOTRANS = 0, WIOT_TRANS = 1 };
 
-/* LU factorization (dgetrf) of I - A (WIOT_LEONTIEF) or I - B (WIOT_GHOSH), kept for
- * solves. The factorization refers to t, which must outlive it.
- * info (may be NULL): seconds and flops of the factorization.
- * returns WIOT_OK | WIOT_EINVAL | WIOT_ESINGULAR | WIOT_ETOOLARGE | WIOT_ENOMEM.
- * cost: 2n^3/3 flops, 8n^2 bytes held by the handle. */
+/* wiot_lu_new: LU factorization (dgetrf) of M = I - A (WIOT_LEONTIEF) or M = I - B
+ * (WIOT_GHOSH) of t (kernel/METHODS.md §2), with LAPACK's condition estimate
+ * (dgecon). The factorization refers to t, which must outlive it.
+ * out: the factorization (free with wiot_lu_free). info (may be NULL): method
+ * WIOT_METHOD_LU, seconds and flops of dgetrf, rcond.
+ * returns WIOT_OK | WIOT_EINVAL (t or out NULL, model not WIOT_LEONTIEF/WIOT_GHOSH)
+ *   | WIOT_ESINGULAR (an exactly zero pivot, or rcond < n eps: the message names the
+ *   column with the smallest pivot and its column sum of A / row sum of B) |
+ *   WIOT_EDATA (WIOT_GHOSH: an entry of B overflows, as wiot_allocation) |
+ *   WIOT_ETOOLARGE (n beyond LAPACK's integer) | WIOT_ENOMEM | WIOT_ELAPACK.
+ * cost: 2n^3/3 flops (n = 1435: 2.0e9) + O(n^2) for forming M and dgecon; 8n^2 +
+ *   8n bytes held by the handle, 40n bytes extra during the call. */
 WIOT_API int wiot_lu_new(wiot_ctx *ctx, const wiot_table *t, int model, wiot_lu **out,
                          wiot_info *info);
+/* wiot_lu_free: release a factorization (NULL accepted). */
 WIOT_API void wiot_lu_free(wiot_lu *lu);
+/* Accessors (never fail; cost O(1)): order n (0 for NULL), model (enum wiot_model; -1
+ * for NULL), the table it was made from (NULL for NULL). */
 WIOT_API size_t wiot_lu_n(const wiot_lu *lu);
 WIOT_API int wiot_lu_model(const wiot_lu *lu);
 WIOT_API const wiot_table *wiot_lu_table(const wiot_lu *lu);
 
-/* Solve (I-A) X = B (WIOT_NOTRANS: quantity model, X = L B) or (I-A)^T X = B
- * (WIOT_TRANS: price model, X = L^T B) in place, for nrhs right-hand sides
- * B[n x nrhs], ldb >= n. cost: 2 n^2 nrhs flops. */
+/* wiot_lu_solve: solve M X = B (WIOT_NOTRANS; Leontief: the quantity model, X = L B)
+ * or M^T X = B (WIOT_TRANS; Leontief: the price model, X = L^T B) in place, for nrhs
+ * right-hand sides B[n x nrhs], ldb >= n (kernel/METHODS.md §2-3). B may be NULL when
+ * nrhs is 0.
+ * returns WIOT_OK | WIOT_EINVAL (lu NULL, B NULL with nrhs > 0, trans not
+ *   WIOT_NOTRANS/WIOT_TRANS, ldb < n) | WIOT_EDATA (a right-hand side entry, or a
+ *   solution entry, is NaN or Inf; the message names it; B is then unspecified) |
+ *   WIOT_ETOOLARGE (nrhs or ldb beyond LAPACK's integer) | WIOT_ELAPACK; a
+ *   distributed factorization (wiot_mpi.h) may also return its solve's codes.
+ * cost: 2n^2 nrhs flops, no extra memory. */
 WIOT_API int wiot_lu_solve(wiot_ctx *ctx, const wiot_lu *lu, int trans, size_t nrhs,
                            double *B, size_t ldb);
 
-/* Explicit inverse: L = (I-A)^{-1} (Leontief) or G = (I-B)^{-1} (Ghosh), by dgetri on
- * a copy of the factors. info (may be NULL): seconds and flops of dgetri; when the
- * context's WIOT_OPT_RESIDUAL is 1, residual = ||(I-A)L - I||_max (2n^3 more flops,
- * timed separately). L[n x n], ldl >= n.  cost: 4n^3/3 flops, 8n^2 + 64n bytes extra. */
+/* wiot_lu_inverse: explicit inverse L = (I-A)^{-1} (Leontief) or G = (I-B)^{-1}
+ * (Ghosh), by dgetri on a copy of the factors (kernel/METHODS.md §2). L[n x n],
+ * ldl >= n (output; untouched on failure).
+ * info (may be NULL): method WIOT_METHOD_INVERSE, seconds and flops of dgetri; when
+ * the context's WIOT_OPT_RESIDUAL is 1, residual = ||(I-A)L - I||_max (2n^3 more
+ * flops, timed separately), else -1.
+ * returns WIOT_OK | WIOT_EINVAL (lu or L NULL, ldl < n, a distributed factorization:
+ *   use wiot_mpi_lu_inverse) | WIOT_ESINGULAR (dgetri found a zero pivot) | WIOT_EDATA
+ *   (an entry of the inverse is not finite) | WIOT_ETOOLARGE | WIOT_ENOMEM |
+ *   WIOT_ELAPACK.
+ * cost: 4n^3/3 flops (+2n^3 for the residual); 8n^2 + 64n bytes extra (+8n^2 + 2 KiB n
+ *   for the residual). */
 WIOT_API int wiot_lu_inverse(wiot_ctx *ctx, const wiot_lu *lu, double *L, size_t ldl,
                              wiot_info *info);
 
-/* Convenience: L = (I - A)^{-1} or G = (I - B)^{-1} in one call (2n^3 flops).
+/* wiot_leontief / wiot_ghosh: L = (I - A)^{-1} or G = (I - B)^{-1} in one call
+ * (kernel/METHODS.md §2). L (or G) [n x n], ldl >= n (output).
  * Path (context option WIOT_OPT_INVERSE, default WIOT_INVERSE_AUTO): when every column
  * sum of A is below 1 - 1e-9 (always so for a valid table; for Ghosh: every row sum of
  * B), the system is diagonally dominant and is inverted in place in L by recursive
  * 2 x 2 block (Schur complement) inversion, nearly all flops in dgemm (kernel/
  * inverse.c; extra memory about n^2/3 doubles); otherwise dgetrf + dgetri as in
- * wiot_lu_inverse (extra memory 2n^2 doubles). info: method (WIOT_METHOD_RECURSIVE
- * or WIOT_METHOD_INVERSE), seconds and flops of the inversion (forming I - A
- * excluded), residual ||(I-A)L - I||_max when WIOT_OPT_RESIDUAL is 1 (else -1; the
- * recursive path evaluates it as L - Z diag(1/x) L - I in column panels, 2n^3 flops,
- * no extra n x n matrix). On WIOT_ENOMEM L is untouched; on WIOT_ESINGULAR from the
- * recursive path (possible only when forced on a matrix that is not an M-matrix)
- * its contents are unspecified. */
+ * wiot_lu_new + wiot_lu_inverse (extra memory 2n^2 doubles). info (may be NULL):
+ * method (WIOT_METHOD_RECURSIVE or WIOT_METHOD_INVERSE), seconds and flops of the
+ * inversion (forming I - A excluded), residual ||(I-A)L - I||_max when
+ * WIOT_OPT_RESIDUAL is 1 (else -1; the recursive path evaluates it as
+ * L - Z diag(1/x) L - I in column panels, 2n^3 flops, no extra n x n matrix).
+ * returns WIOT_OK | WIOT_EINVAL (t or L NULL, ldl < n) | WIOT_ESINGULAR | WIOT_EDATA
+ *   (an entry of the result is not finite; L then unspecified) | WIOT_ETOOLARGE |
+ *   WIOT_ENOMEM | WIOT_ELAPACK. On WIOT_ENOMEM L is untouched; on WIOT_ESINGULAR
+ *   from the recursive path (possible only when forced on a matrix that is not an
+ *   M-matrix) its contents are unspecified.
+ * cost: 2n^3 flops (n = 1435: 5.9e9; +2n^3 for the residual); memory as above. */
 WIOT_API int wiot_leontief(wiot_ctx *ctx, const wiot_table *t, double *L, size_t ldl,
                            wiot_info *info);
 WIOT_API int wiot_ghosh(wiot_ctx *ctx, const wiot_table *t, double *G, size_t ldg,
                         wiot_info *info);
 
-/* Quantity model x = L f for a final demand f[n] (METHODS.md §2); one solve, no
- * inverse. lu must be a Leontief factorization. x[n] may alias f. cost 2n^2. */
+/* wiot_quantity: the quantity model x = L f = (I - A)^{-1} f for a final demand f[n]
+ * in millions (kernel/METHODS.md §2); one solve with a Leontief factorization, no
+ * inverse. x[n] (output, millions) may alias f.
+ * returns WIOT_OK | WIOT_EINVAL (lu, f or x NULL; lu not WIOT_LEONTIEF) | WIOT_EDATA
+ *   (f or the result holds NaN or Inf) | WIOT_ETOOLARGE | WIOT_ENOMEM | WIOT_ELAPACK.
+ * cost: 2n^2 flops, 8n bytes extra. */
 WIOT_API int wiot_quantity(wiot_ctx *ctx, const wiot_lu *lu, const double *f, double *x);
 
-/* Multipliers and linkages from a Leontief factorization, by solves (no inverse):
+/* wiot_multipliers: multipliers and linkages from a Leontief factorization, by solves
+ * (no inverse; Miller & Blair ch. 6 and 12):
  *  output_mult[j] = sum_i L[i,j]                        (simple output multiplier)
  *  backward[j]    = output_mult[j] / mean_k output_mult[k]   (normalised backward
- *                   linkage, Miller & Blair ch. 12; mean over sectors with x > 0)
+ *                   linkage; mean over sectors with x > 0)
  *  forward[i]     = g[i] / mean_k g[k], g[i] = sum_j G[i,j] = (L x)[i] / x[i]
  *                   (normalised Ghosh forward linkage; g = 1 where x[i] = 0)
- * Any output may be NULL; each has n entries. cost: 4n^2 flops. */
+ * Any output may be NULL; each has n entries (dimensionless). Outputs are untouched
+ * on failure.
+ * returns WIOT_OK | WIOT_EINVAL (lu NULL or not WIOT_LEONTIEF) | WIOT_EDATA (a
+ *   result is not finite) | WIOT_ETOOLARGE | WIOT_ENOMEM | WIOT_ELAPACK.
+ * cost: two solves, 4n^2 flops; 16n bytes extra. */
 WIOT_API int wiot_multipliers(wiot_ctx *ctx, const wiot_lu *lu, double *output_mult,
                               double *backward, double *forward);
 
-/* ------------------------------------------------------------------ tariffs */
-/* A tariff schedule: rate(d <- c, s), the additional ad valorem rate importer d
- * levies on sector s goods from exporter c, stored compactly as C x C x S
- * (never n x n). Rates inside a country (d == c) are always 0. */
+/* ======================================================================== */
+/* 8. Tariffs: schedules, scenarios, direct, cumulative, exact, results     */
+/* ======================================================================== */
+/* A tariff schedule (kernel/METHODS.md §3): rate(d <- c, s), the additional ad
+ * valorem rate importer d levies on sector s goods from exporter c, a fraction
+ * (0.25 = 25 %), stored compactly as C x C x S (never n x n). Rates inside a
+ * country (d == c) are always 0. A schedule does not refer to its table; it fits
+ * every table with the same C and S. */
 typedef struct wiot_schedule wiot_schedule;
 
+/* wiot_schedule_new: a schedule of zeros for t's C countries and S sectors.
+ * wiot_schedule_copy: a copy of src.
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument; t with C or S = 0) | WIOT_ETOOLARGE
+ *   (C*C*S overflows) | WIOT_ENOMEM.
+ * cost: 8 C^2 S bytes held by the handle (WIOD: 470 KB); copy C^2 S. */
 WIOT_API int wiot_schedule_new(wiot_ctx *ctx, const wiot_table *t, wiot_schedule **out);
 WIOT_API int wiot_schedule_copy(wiot_ctx *ctx, const wiot_schedule *src, wiot_schedule **out);
+/* wiot_schedule_free: release a schedule (NULL accepted). */
 WIOT_API void wiot_schedule_free(wiot_schedule *s);
-/* returns WIOT_EINVAL for out-of-range indices, a non-finite rate or rate <= -1;
- * setting d == c is ignored (rate stays 0). */
+/* wiot_schedule_set: rate(importer <- exporter, sector) = rate. Setting d == c is
+ * ignored (the rate stays 0).
+ * returns WIOT_OK | WIOT_EINVAL (s NULL, an index out of range, rate not finite or
+ *   <= -1). cost O(1). */
 WIOT_API int wiot_schedule_set(wiot_ctx *ctx, wiot_schedule *s, size_t importer,
                                size_t exporter, size_t sector, double rate);
+/* wiot_schedule_get: rate(importer <- exporter, sector); NaN for s NULL or an index
+ * out of range. Never fails. cost O(1). */
 WIOT_API double wiot_schedule_get(const wiot_schedule *s, size_t importer,
                                   size_t exporter, size_t sector);
-/* dst += scale * src (stacking measures); both on the same table dimensions. */
+/* wiot_schedule_add: dst += scale * src (stacking measures); both on the same C and S.
+ * returns WIOT_OK | WIOT_EINVAL (dst or src NULL, sizes differ, scale not finite) |
+ *   WIOT_EDATA (a summed rate would be <= -1 or not finite; dst is then unchanged).
+ * cost: 4 C^2 S flops (checked first, then added), no extra memory. */
 WIOT_API int wiot_schedule_add(wiot_ctx *ctx, wiot_schedule *dst, const wiot_schedule *src,
                                double scale);
-/* Rates as a C*C*S array, index (d*C + c)*S + s. */
+/* wiot_schedule_rates: the rates as a C*C*S array, index (d*C + c)*S + s, owned by s
+ * (NULL for NULL). wiot_schedule_imposers: the number of importers d with a non-zero
+ * rate, and their indices, ascending, into list (may be NULL; room for C). Never
+ * fail. cost O(1) / C^2 S. */
 WIOT_API const double *wiot_schedule_rates(const wiot_schedule *s);
-/* Number of importers with a non-zero rate; their indices into list (may be NULL;
- * room for C). */
 WIOT_API size_t wiot_schedule_imposers(const wiot_schedule *s, size_t *list);
 
 /* A set of named scenarios read from one or more scenario files (CSV header
- * "scenario,imposer,target,sector,rate"; format in README.md), checked against a
- * table's country and sector codes. */
+ * "scenario,imposer,target,sector,rate"; README.md "Scenario file format"), checked
+ * against a table's country and sector codes (copied: the set does not refer to the
+ * table). Read-only between loads; may then be shared by threads. */
 typedef struct wiot_scenarios wiot_scenarios;
 
+/* wiot_scenarios_new: an empty set for t's codes.
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument; t with C or S = 0) | WIOT_ETOOLARGE |
+ *   WIOT_ENOMEM. cost: a copy of t's codes. */
 WIOT_API int wiot_scenarios_new(wiot_ctx *ctx, const wiot_table *t, wiot_scenarios **out);
+/* wiot_scenarios_free: release a set (NULL accepted). */
 WIOT_API void wiot_scenarios_free(wiot_scenarios *sc);
-/* Add the scenarios of a file (or buffer). A name already present is an error.
- * On error nothing is added. Errors: "file:line: field 'imposer': unknown country
- * 'XYZ' (valid: AUS AUT ...)". */
+/* wiot_scenarios_load / wiot_scenarios_load_buffer: add the scenarios of a file
+ * (plain text; for a buffer, name is used in messages). A name already present is
+ * an error; on any error nothing of the file is added. Messages read "<file>:<line>: field
+ * '<field>': <what>", e.g. "s.csv:3: field 'imposer': unknown country 'XYZ'
+ * (valid: AUS AUT ...)".
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument; a scenario name already loaded) |
+ *   WIOT_EIO (wiot_scenarios_load: cannot open or read) | WIOT_EFORMAT (header,
+ *   field count, empty field or item, bad name, not a number, reversed range, empty
+ *   selection, gzip or NUL bytes, empty file) | WIOT_ENOTFOUND (unknown country,
+ *   sector or group; a group with no member in the table; 'goods' undefined for the
+ *   table's sectors) | WIOT_EDATA (a rate not finite or <= -1) | WIOT_ETOOLARGE (file
+ *   too large, too many scenarios or codes) | WIOT_ENOMEM.
+ * cost: one pass over the text; about 24 bytes per line plus its index lists held by
+ *   the set. */
 WIOT_API int wiot_scenarios_load(wiot_ctx *ctx, wiot_scenarios *sc, const char *path);
 WIOT_API int wiot_scenarios_load_buffer(wiot_ctx *ctx, wiot_scenarios *sc, const void *data,
                                         size_t size, const char *name);
+/* wiot_scenarios_count: number of scenarios; wiot_scenarios_name: name of scenario i
+ * (NULL out of range), in load order. Never fail. cost O(1). */
 WIOT_API size_t wiot_scenarios_count(const wiot_scenarios *sc);
 WIOT_API const char *wiot_scenarios_name(const wiot_scenarios *sc, size_t i);
-/* Build the schedule of "NAME" or of a stack "NAME1+NAME2+..." (rates summed).
- * returns WIOT_ENOTFOUND for an unknown name (message lists close names). */
+/* wiot_scenarios_schedule: build the schedule of "NAME" or of a stack
+ * "NAME1+NAME2+..." (each term's schedule built on its own, then summed; spaces
+ * around names ignored).
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument, an empty term) | WIOT_ENOTFOUND (an
+ *   unknown name; the message lists close names) | WIOT_EDATA (a summed rate <= -1) |
+ *   WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * cost: the lines of the named scenarios times their selections; 8 C^2 S bytes for
+ *   the schedule (and as much extra for a stack). */
 WIOT_API int wiot_scenarios_schedule(wiot_ctx *ctx, const wiot_scenarios *sc,
                                      const char *expr, wiot_schedule **out);
 
-/* Direct tariff cost per unit of output (METHODS.md §3):
- *   d[j] = rho * sum_i A[i,j] T[i,j],  T[i,j] = rate(c(j) <- c(i), s(i)).
- * rho in [0,1] is the pass-through rate. d[n]. cost: n*S*(imposing countries). */
+/* Scenarios written in another sector classification. map relates the scenario's
+ * sector codes S' to the table's codes S in either direction (told apart from the
+ * table's codes):
+ *  - code = scenario sector, group = table sector (S' finer than S): the rate of table
+ *    sector s is the weighted mean of the rates of the scenario sectors mapped to it,
+ *    weights from the map's weight column (1 where absent): a table that merges
+ *    sectors cannot tell their import shares apart, so the weights must come from
+ *    outside it (e.g. imports in a table of the finer classification);
+ *  - code = table sector, group = scenario sector (S finer than S', every table
+ *    sector or '*' listed): each table sector takes the rate of its group.
+ * wiot_scenarios_new_mapped: an empty scenario set whose sector codes are S'
+ *   (countries as t's); its schedules are C x C x S'.
+ * wiot_schedule_translate: turn such a schedule src into a new schedule on t.
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument; map fits neither direction, with an
+ *   example code; translate: src is not C x C x S') | WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * cost: new_mapped O(|map| (S + S')) comparisons; translate O(C^2 (S + S')) and a new
+ *   schedule. */
+WIOT_API int wiot_scenarios_new_mapped(wiot_ctx *ctx, const wiot_table *t, const wiot_map *map,
+                                       wiot_scenarios **out);
+WIOT_API int wiot_schedule_translate(wiot_ctx *ctx, const wiot_schedule *src, const wiot_map *map,
+                                     const wiot_table *t, wiot_schedule **out);
+
+/* wiot_tariff_direct: direct tariff cost per unit of output (kernel/METHODS.md §3):
+ *   d[j] = rho * sum_i A[i,j] T[i,j],  T[i,j] = rate(c(j) <- c(i), s(i)),
+ * 0 outside imposing countries. rho in [0,1] is the pass-through rate. d[n] (output,
+ * a fraction of j's unit cost).
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument, s not of t's C x S, rho outside
+ *   [0, 1]) | WIOT_ENOMEM.
+ * cost: n S (imposing countries) flops; C size_t extra. */
 WIOT_API int wiot_tariff_direct(wiot_ctx *ctx, const wiot_table *t, const wiot_schedule *s,
                                 double rho, double *d);
 
-/* First-order cumulative tariff c = L^T d (Rouzet & Miroudot 2013), one transposed
- * solve. c[n] may alias d. cost 2n^2. */
+/* wiot_tariff_cumulative: first-order cumulative tariff c = L^T d (kernel/METHODS.md
+ * §3.1; Rouzet & Miroudot 2013), one transposed solve with a Leontief factorization.
+ * d[n] from wiot_tariff_direct; c[n] (output) may alias d.
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument; lu not WIOT_LEONTIEF) |
+ *   WIOT_ETOOLARGE | WIOT_ENOMEM | WIOT_ELAPACK.
+ * cost: 2n^2 flops, 8n bytes extra. */
 WIOT_API int wiot_tariff_cumulative(wiot_ctx *ctx, const wiot_lu *lu, const double *d,
                                     double *c);
 
-/* Exact cascading price model (METHODS.md §3.2):
+/* wiot_price_exact: exact cascading price model (kernel/METHODS.md §3.2):
  *   (I - A^T - rho E^T) dp = d,  E = A o T.
- * method: WIOT_METHOD_NONE (automatic: Woodbury for rank k = (imposers*S) <= n/3,
- * else the fixed-point iteration, falling back to a dense LU if it does not
- * converge), WIOT_METHOD_WOODBURY, WIOT_METHOD_ITERATION or WIOT_METHOD_DENSE (a
- * fresh LU of the n x n system: the brute-force reference, O(n^3)).
- * d[n] from wiot_tariff_direct with the same rho. dp[n].
+ * method: WIOT_METHOD_AUTO (= WIOT_METHOD_NONE: Woodbury for rank k = (imposers*S)
+ * <= n/3, else the fixed-point iteration), WIOT_METHOD_WOODBURY,
+ * WIOT_METHOD_ITERATION (falls back to a dense LU if it does not converge) or
+ * WIOT_METHOD_DENSE (a fresh LU of the n x n system: the brute-force reference,
+ * O(n^3)). With no imposer, dp = L^T d by one solve (WIOT_METHOD_LU).
+ * lu: a Leontief factorization of s's table. d[n] from wiot_tariff_direct with the
+ * same rho. dp[n] (output, fractions; untouched on failure).
  * info (may be NULL): method used, rank, iterations, residual
  * ||(I - A^T - rho E^T) dp - d||_inf, seconds, flops.
- * cost (Woodbury): 2n^2 k + 2n k^2 + 2k^3/3 flops, 8(2nk + k^2) bytes. */
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument, lu not WIOT_LEONTIEF, s not of the
+ *   table's C x S, rho outside [0, 1], unknown method) | WIOT_ESINGULAR (the perturbed
+ *   system is singular, or dp is not finite) | WIOT_ETOOLARGE | WIOT_ENOMEM |
+ *   WIOT_ELAPACK. (Non-convergence of the iteration is never returned: it falls back
+ *   to the dense solve.)
+ * cost: Woodbury 2n^2 k + 2n k^2 + 2k^3/3 flops, 8(2nk + k^2) bytes (n = 1435, one
+ *   imposer, k = 35: 1.5e8 flops); iteration 2n^2 per sweep; dense 2n^3/3 flops,
+ *   8n^2 bytes; always 24n bytes. */
 WIOT_API int wiot_price_exact(wiot_ctx *ctx, const wiot_lu *lu, const wiot_schedule *s,
                               double rho, int method, const double *d, double *dp,
                               wiot_info *info);
 
-/* Final users' price changes (METHODS.md §3.3): for country d, category k,
+/* wiot_final_prices: final users' price changes (kernel/METHODS.md §3.3): for
+ * country d, category k,
  *   P[d*K+k] = sum_i w[i] ((1 + dp[i])(1 + rho T_f[i,d]) - 1),
  *   w[i] = F[i,d*K+k] / sum_i F[i,d*K+k];
  * P_all[d] the same with the weights of all of d's final demand together.
  * A category with sum_i F <= 0 has no price: P = 0 and defined = 0.
- * P[C*K], defined[C*K], P_all[C], defined_all[C]; any may be NULL. */
+ * dp[n]: producer price changes (wiot_price_exact, or c of wiot_tariff_cumulative).
+ * Outputs (fractions) P[C*K], defined[C*K], P_all[C], defined_all[C]; any may be NULL.
+ * returns WIOT_OK | WIOT_EINVAL (t, s or dp NULL, s not of t's C x S, rho outside
+ *   [0, 1]).
+ * cost: 3n C K flops, no extra memory. */
 WIOT_API int wiot_final_prices(wiot_ctx *ctx, const wiot_table *t, const wiot_schedule *s,
                                double rho, const double *dp, double *P,
                                unsigned char *defined, double *P_all,
                                unsigned char *defined_all);
 
-/* Tariff revenue collected by each importer at base-year flows, millions:
+/* wiot_tariff_revenue: tariff revenue collected by each importer at base-year flows
+ * (kernel/METHODS.md §3.4), millions:
  *   rev[d] = sum_{i: c(i) != d} rate(d <- c(i), s(i)) (sum_{j in d} Z[i,j] + sum_k F[i,dK+k]).
- * rev[C]. Independent of pass-through. */
+ * rev[C] (output). Independent of pass-through.
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument, s not of t's C x S).
+ * cost: n (S + K) flops per imposing country, no extra memory. */
 WIOT_API int wiot_tariff_revenue(wiot_ctx *ctx, const wiot_table *t, const wiot_schedule *s,
                                  double *rev);
 
-/* ------------------------------------------- a whole scenario: wiot_tariff */
-/* Roles of a country in a schedule (bit mask). */
+/* ---- a whole scenario: wiot_tariff */
+/* Roles of a country in a schedule (bit mask: IMPOSER | TARGET = 3). */
 enum wiot_role { WIOT_ROLE_THIRD = 0, WIOT_ROLE_IMPOSER = 1, WIOT_ROLE_TARGET = 2 };
-/* Which models to run. */
-enum wiot_models { WIOT_FIRST_ORDER = 1, WIOT_EXACT = 2, WIOT_BOTH = 3 };
+/* Which tariff price models to run: a BIT SET (the `models` argument of wiot_tariff,
+ * wiot_batch_run and wiot_mpi_batch_run, and wiot_result_summary.models). Not to be
+ * confused with enum wiot_model, the single system of a factorization. */
+enum wiot_price_models {
+    WIOT_PRICE_FIRST_ORDER = 1,  /* c = L^T d (kernel/METHODS.md §3.1) */
+    WIOT_PRICE_EXACT = 2,        /* dp of the cascading model (§3.2) */
+    WIOT_PRICE_BOTH = 3          /* WIOT_PRICE_FIRST_ORDER | WIOT_PRICE_EXACT */
+};
+/* The earlier names of enum wiot_price_models, kept so existing code compiles. */
+enum wiot_models {
+    WIOT_FIRST_ORDER = WIOT_PRICE_FIRST_ORDER,
+    WIOT_EXACT = WIOT_PRICE_EXACT,
+    WIOT_BOTH = WIOT_PRICE_BOTH
+};
 
+/* The arrays and totals of one scenario (wiot_tariff); owned by the caller, reused
+ * across scenarios on tables of the same shape. */
 typedef struct wiot_result wiot_result;
 
-/* Arrays of a result, read with wiot_result_get. */
+/* Arrays of a result, read with wiot_result_get (and of a batch, wiot_batch_get). */
 enum wiot_result_item {
     WIOT_R_DIRECT = 1,        /* n: d, direct tariff cost per unit of output */
     WIOT_R_CUMULATIVE = 2,    /* n: c = L^T d, first-order cumulative */
@@ -454,80 +917,111 @@ typedef struct wiot_result_summary {
     double total_extra_cost;      /* millions, all country-sectors */
     double third_extra_cost;      /* millions, burden on third countries */
     double total_revenue;         /* millions */
-    int models;                   /* enum wiot_models actually run */
+    int models;                   /* enum wiot_price_models actually run */
     double rho;
     wiot_info exact;              /* the exact solve's info */
     double seconds;               /* the whole wiot_tariff call */
 } wiot_result_summary;
 
+/* wiot_result_new: an empty result for tables of t's shape (n, C, K).
+ * returns WIOT_OK | WIOT_EINVAL (t or out NULL) | WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * cost: 8(4n + 2CK + 5C) + CK + C bytes held by the handle. */
 WIOT_API int wiot_result_new(wiot_ctx *ctx, const wiot_table *t, wiot_result **out);
+/* wiot_result_free: release a result (NULL accepted). */
 WIOT_API void wiot_result_free(wiot_result *r);
-/* Pointer to an array of the result and its length, or NULL (item unknown or not
- * computed: WIOT_R_EXACT after a first-order-only run). */
+/* wiot_result_get: pointer to the array of item (enum wiot_result_item) and its length
+ * in *len (len may be NULL), owned by r and valid until the next wiot_tariff on r;
+ * NULL if r is NULL, the item unknown or not computed (WIOT_R_EXACT after a
+ * first-order-only run). Never fails. cost O(1). */
 WIOT_API const double *wiot_result_get(const wiot_result *r, int item, size_t *len);
+/* wiot_result_summary_get: the totals of the last run (NULL for NULL). cost O(1). */
 WIOT_API const wiot_result_summary *wiot_result_summary_get(const wiot_result *r);
 
-/* Run one scenario: direct costs, first-order and/or exact prices, final users'
- * prices (from dp when exact is run, else from c), extra costs, revenue and roles.
+/* wiot_tariff: run one scenario (kernel/METHODS.md §3): direct costs, first-order
+ * and/or exact prices (models: enum wiot_price_models), final users' prices (from dp
+ * when exact is run, else from c), extra costs, revenue and roles, into r.
  * lu: Leontief factorization of the table of r. rho in [0,1]. The result's arrays
  * are overwritten (on failure their contents are unspecified).
- * cost: as wiot_price_exact plus O(n^2). */
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument; models not 1..3; r made for another
+ *   table shape; and as wiot_price_exact) | WIOT_ESINGULAR | WIOT_EDATA (a result
+ *   array holds NaN or Inf) | WIOT_ETOOLARGE | WIOT_ENOMEM | WIOT_ELAPACK.
+ * cost: as wiot_price_exact (exact) plus 2n^2 (first-order) plus O(n C K). */
 WIOT_API int wiot_tariff(wiot_ctx *ctx, const wiot_lu *lu, const wiot_schedule *s,
                          double rho, int models, wiot_result *r);
 
-
-/* ---------------------------------------------------------------- batches */
-/* Many scenarios at once (METHODS.md §3.5). A batch holds a factorization, result
- * arrays for up to max_scenarios scenarios and all workspace, so running a batch
- * allocates only per distinct set of imposing countries, never per scenario.
+/* ======================================================================== */
+/* 9. Batches: many scenarios on one factorization                          */
+/* ======================================================================== */
+/* Many scenarios at once (kernel/METHODS.md §3.5). A batch holds a factorization,
+ * result arrays for up to max_scenarios scenarios and all workspace, so running a
+ * batch allocates only per distinct set of imposing countries, never per scenario.
  *  - first-order: C = L^T D, one solve with m right-hand sides;
  *  - exact: scenarios are grouped by their set of imposing countries; for each group
  *    Y = L^T P (n x k, k = imposers*S) is computed once and every scenario of the
  *    group costs 2nk^2 + 2k^3/3 flops (Woodbury), run in parallel over scenarios;
  *    groups with k > n/3 use the fixed-point iteration batched over the group (one
  *    solve with many right-hand sides per sweep); every scenario then gets one
- *    batched residual check and, where needed, refinement.
+ *    batched residual check and, where needed, refinement; a scenario whose
+ *    iteration does not converge is solved densely (as WIOT_METHOD_DENSE).
  * Results agree with wiot_tariff on each scenario to 1e-12 relative. */
 typedef struct wiot_batch wiot_batch;
 
-/* lu: a Leontief factorization (must outlive the batch). cost: memory
- * 8 m (5n + 2CK + 5C) bytes plus workspace. */
+/* wiot_batch_new: a batch for up to max_scenarios (m) scenarios on lu, a Leontief
+ * factorization (it must outlive the batch).
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument, lu not WIOT_LEONTIEF,
+ *   max_scenarios 0) | WIOT_ETOOLARGE | WIOT_ENOMEM (also when the batch would exceed
+ *   the memory limit; the message gives its size).
+ * cost: memory held 8 m (6n + 2CK + 5C) bytes plus about 100 m bytes of per-scenario
+ *   records. */
 WIOT_API int wiot_batch_new(wiot_ctx *ctx, const wiot_lu *lu, size_t max_scenarios,
                             wiot_batch **out);
+/* wiot_batch_free: release a batch (NULL accepted). */
 WIOT_API void wiot_batch_free(wiot_batch *b);
-/* Run m <= max_scenarios schedules (all of the factorization's table shape) with
- * pass-through rho and models (enum wiot_models). Results replace earlier ones. */
+/* wiot_batch_run: run m <= max_scenarios schedules s[0..m-1] (each of the
+ * factorization's table shape) with pass-through rho in [0,1] and models (enum
+ * wiot_price_models). Results replace earlier ones (on failure they are
+ * unspecified). The progress callback, if set, is called between groups.
+ * returns WIOT_OK | WIOT_EINVAL (b or s NULL, m > max_scenarios, models not 1..3, rho
+ *   outside [0, 1], a schedule NULL or of another shape) | WIOT_ESINGULAR (a
+ *   scenario's perturbed system is singular or its prices not finite; the message
+ *   names the scenario) | WIOT_ETOOLARGE | WIOT_ENOMEM | WIOT_ELAPACK.
+ * cost: first-order 2n^2 m flops; exact per group 2n^2 k (Y) + per scenario
+ *   2nk^2 + 2k^3/3, and a batched residual 2n^2 m; extra memory per group 8nk bytes
+ *   plus about 8(2nk + k^2) per thread. */
 WIOT_API int wiot_batch_run(wiot_ctx *ctx, wiot_batch *b, const wiot_schedule *const *s,
                             size_t m, double rho, int models);
-/* Number of scenarios of the last run. */
+/* wiot_batch_count: number of scenarios of the last run (0 before any). cost O(1). */
 WIOT_API size_t wiot_batch_count(const wiot_batch *b);
-/* Results of the last run for item (enum wiot_result_item): a column-major array with
- * *rows rows (n or C*K or C) and one column per scenario, leading dimension *ld.
- * NULL if the item was not computed. */
+/* wiot_batch_get: results of the last run for item (enum wiot_result_item): a
+ * column-major array owned by the batch, with *rows rows (n or C*K or C) and one
+ * column per scenario, leading dimension *ld (rows and ld may be NULL), valid until
+ * the next run. NULL if b is NULL, nothing was run, or the item was not computed.
+ * Never fails. cost O(1). */
 WIOT_API const double *wiot_batch_get(const wiot_batch *b, int item, size_t *rows, size_t *ld);
-/* Per-scenario quality of the exact solve (method, rank, iterations, residual). */
+/* wiot_batch_info: per-scenario quality of the exact solve (method, rank,
+ * iterations, residual), or NULL (scenario out of range, or no exact run). cost O(1). */
 WIOT_API const wiot_info *wiot_batch_info(const wiot_batch *b, size_t scenario);
 
-/* Progress reporting for long calls (batches): fn(ud, done, total) is called from
- * the calling thread between chunks of work. NULL (the default) disables it. */
-typedef void (*wiot_progress_fn)(void *ud, size_t done, size_t total);
-WIOT_API int wiot_ctx_set_progress(wiot_ctx *ctx, wiot_progress_fn fn, void *ud);
-
-/* ---------------------------------------------------------------- exposure */
-/* Supply-chain exposure (METHODS.md §4-5): where the value of each product comes
- * from, which products cross a content threshold, trade in value added, and what a
- * supply cut costs downstream (Ghosh) or upstream (hypothetical extraction).
+/* ======================================================================== */
+/* 10. Exposure: content, value-added origin, TiVA, Ghosh, extraction       */
+/* ======================================================================== */
+/* Supply-chain exposure (kernel/METHODS.md §4-5): where the value of each product
+ * comes from, which products cross a content threshold, trade in value added, and
+ * what a supply cut costs downstream (Ghosh) or upstream (hypothetical extraction).
  * V = diag(a_v) L, L and G are never formed: every quantity is a solve with the LU
  * of a factorization, with one right-hand side per source set, group or product.
  * A source set is a mask over country-sectors: source[i] != 0 selects i (n entries).
+ * Unless said otherwise the factorization must be a Leontief one (WIOT_LEONTIEF;
+ * else WIOT_EINVAL), and info (may be NULL) receives seconds, flops and, when
+ * WIOT_OPT_RESIDUAL is 1, the largest residual of the solves (else -1).
  *
  * What the two content measures mean, for a source set S and a product j:
  *  - value added (WIOT_MEASURE_VA): sum_{i in S} V[i,j], the share of the value of
  *    one unit of j's final output that is value added (primary input: wages, profits,
- *    and in WIOD 2013 also net product taxes and transport margins, shared/data
- *    README §2.3) generated in S, directly or at any upstream stage. It lies in
- *    [0, 1] and the shares of all sources add up to 1 (products with x[j] > 0).
- *    This is the measure of rules on the value of foreign content.
+ *    and in WIOD 2013 also net product taxes and transport margins, data/LAYOUT.md
+ *    §2.3) generated in S, directly or at any upstream stage. It lies in [0, 1] and
+ *    the shares of all sources add up to 1 (products with x[j] > 0). This is the
+ *    measure of rules on the value of foreign content.
  *  - gross (WIOT_MEASURE_GROSS): sum_{i in S} (L - I)[i,j], the output of S needed
  *    directly and indirectly per unit of j's final output, the unit of j itself
  *    excluded ("total requirements"). It counts S's products at their full gross value
@@ -538,81 +1032,102 @@ WIOT_API int wiot_ctx_set_progress(wiot_ctx *ctx, wiot_progress_fn fn, void *ud)
  *    gross[j] >= va[j] - a_v[j]. */
 enum wiot_measure { WIOT_MEASURE_VA = 0, WIOT_MEASURE_GROSS = 1 };
 
-/* A source specification "COUNTRIES[:SECTORS]" as a mask. Each part is written as the
- * imposer/target and sector fields of scenario files (README.md): codes, '*', groups
- * (EU27 EU28 EU15 USMCA NAFTA G7 BRICS ASEAN), sector ranges A..B, goods, services,
- * and '!' exclusions; items are separated by ';' or ','. Without ":SECTORS" every
- * sector is selected. "CHN:c2,c12" = Chinese mining and basic metals; "USA" = all US
- * sectors; "EU27:goods"; "*;!CHN:c12" = basic metals of every country but China.
+/* wiot_select: a source specification "COUNTRIES[:SECTORS]" as a mask. Each part is
+ * written as the imposer/target and sector fields of scenario files (README.md
+ * "Scenario file format"): codes, '*', groups (EU27 EU28 EU15 USMCA NAFTA G7 BRICS
+ * ASEAN), sector ranges A..B, goods, services, and '!' exclusions; items are
+ * separated by ';' or ','. Without ":SECTORS" every sector is selected.
+ * "CHN:c2,c12" = Chinese mining and basic metals; "USA" = all US sectors;
+ * "EU27:goods"; "*;!CHN:c12" = basic metals of every country but China.
  * mask[n] gets 1 or 0; count (may be NULL) the number selected.
- * returns WIOT_OK | WIOT_EINVAL | WIOT_EFORMAT (empty part or item, reversed range,
- * a part that selects nothing) | WIOT_ENOTFOUND (unknown code or group) |
- * WIOT_ENOMEM, e.g. "source 'XYZ:c2': field 'country': unknown country 'XYZ' (valid:
- * AUS AUT ...; groups: ...)"; mask is untouched on failure. cost O(n + |spec|). */
+ * returns WIOT_OK | WIOT_EINVAL (t, spec or mask NULL) | WIOT_EFORMAT (empty part or
+ *   item, reversed range, a part that selects nothing) | WIOT_ENOTFOUND (unknown
+ *   code or group, a group with no member in the table, 'goods' undefined) |
+ *   WIOT_ENOMEM, e.g. "source 'XYZ:c2': field 'country': unknown country 'XYZ'
+ *   (valid: AUS AUT ...; groups: ...)"; mask is untouched on failure.
+ * cost O(n + |spec| (C + S)); C + S bytes extra. */
 WIOT_API int wiot_select(wiot_ctx *ctx, const wiot_table *t, const char *spec,
                          unsigned char *mask, size_t *count);
-/* The same for a list of countries (no ':' part): cmask[C]. */
+/* wiot_select_countries: the same for a list of countries (no ':' part): cmask[C].
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument) | WIOT_EFORMAT (as wiot_select, and
+ *   a ':SECTORS' part) | WIOT_ENOTFOUND | WIOT_ENOMEM. cost O(C + |spec| C). */
 WIOT_API int wiot_select_countries(wiot_ctx *ctx, const wiot_table *t, const char *spec,
                                    unsigned char *cmask, size_t *count);
 
-/* Content shares of a source set (METHODS.md §4), for every product j, as fractions
- * (0.001 = 0.1 %):
+/* wiot_content: content shares of a source set (kernel/METHODS.md §4), for every
+ * product j, as fractions (0.001 = 0.1 %):
  *   share[j] = sum_{i in S} V[i,j] = ((a_v o 1_S)^T L)[j]        (WIOT_MEASURE_VA)
  *   share[j] = sum_{i in S} (L - I)[i,j] = (1_S^T L)[j] - 1_S[j]  (WIOT_MEASURE_GROSS)
  * by ONE transposed solve (I - A)^T y = a_v o 1_S (or 1_S). Products with x[j] = 0
- * have share 0. lu: a Leontief factorization. source[n], share[n].
- * info (may be NULL): seconds, flops, and, when WIOT_OPT_RESIDUAL is 1, residual
- * ||(I - A)^T y - b||_inf (else -1).
- * returns WIOT_OK | WIOT_EINVAL | WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * have share 0. source[n], share[n] (output).
+ * info: seconds, flops, residual ||(I - A)^T y - b||_inf (WIOT_OPT_RESIDUAL) or -1.
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument, lu not Leontief, unknown measure) |
+ *   WIOT_ETOOLARGE | WIOT_ENOMEM | WIOT_ELAPACK.
  * cost: 2n^2 flops (+2n^2 for the residual); 8n bytes and n size_t. */
 WIOT_API int wiot_content(wiot_ctx *ctx, const wiot_lu *lu, const unsigned char *source,
                           int measure, double *share, wiot_info *info);
 
-/* Content of many groups at once (value-added origin by group):
+/* wiot_va_origin: content of many groups at once (value-added origin by group,
+ * kernel/METHODS.md §4):
  *   W[j + g*ldw] = sum_{i: group[i] == g} V[i,j]          (WIOT_MEASURE_VA)
  *                = sum_{i: group[i] == g} (L - I)[i,j]    (WIOT_MEASURE_GROSS)
  * for every product j and group g < ngroups; group[n] names each country-sector's
  * group, group[i] >= ngroups leaves i out. group == NULL: one group per country
  * (ngroups must be C): W[j, c] is the share of country c's value added in product j.
  * One transposed solve with ngroups right-hand sides, Y = L^T (diag(a_v) P),
- * P[i,g] = [group[i] == g]. W[n x ngroups], ldw >= n (its contents are unspecified on
- * failure). info as wiot_content. cost: 2n^2 ngroups flops (n = 1435, C = 41:
- * 1.7e8), 8 n ngroups bytes extra for the residual. */
+ * P[i,g] = [group[i] == g]. W[n x ngroups], ldw >= n (output; its contents are
+ * unspecified on failure). info as wiot_content.
+ * returns WIOT_OK | WIOT_EINVAL (lu or W NULL, lu not Leontief, unknown measure,
+ *   ldw < n, group NULL with ngroups != C) | WIOT_ETOOLARGE | WIOT_ENOMEM |
+ *   WIOT_ELAPACK.
+ * cost: 2n^2 ngroups flops (n = 1435, C = 41: 1.7e8), 8 n ngroups bytes extra for
+ *   the residual. */
 WIOT_API int wiot_va_origin(wiot_ctx *ctx, const wiot_lu *lu, const size_t *group,
                             size_t ngroups, int measure, double *W, size_t ldw,
                             wiot_info *info);
 
-/* Chosen columns of V (or of L - I with WIOT_MEASURE_GROSS): V[i + q*ldv] =
- * V[i, cols[q]], q < m: where the value of product cols[q] comes from, by source
- * country-sector. m solves (I - A) X = E_cols, then rows scaled by a_v. VA columns sum
- * to 1 (x > 0). V[n x m], ldv >= n. cost: 2n^2 m flops. */
+/* wiot_va_columns: chosen columns of V (or of L - I with WIOT_MEASURE_GROSS):
+ * V[i + q*ldv] = V[i, cols[q]], q < m: where the value of product cols[q] comes from,
+ * by source country-sector (kernel/METHODS.md §4). m solves (I - A) X = E_cols, then
+ * rows scaled by a_v. VA columns sum to 1 (x > 0). cols[m], V[n x m], ldv >= n
+ * (output; unspecified on failure). info as wiot_content.
+ * returns WIOT_OK | WIOT_EINVAL (lu NULL, cols or V NULL with m > 0, lu not
+ *   Leontief, unknown measure, ldv < n, a column >= n) | WIOT_ETOOLARGE |
+ *   WIOT_ENOMEM | WIOT_ELAPACK.
+ * cost: 2n^2 m flops; 8nm bytes extra for the residual. */
 WIOT_API int wiot_va_columns(wiot_ctx *ctx, const wiot_lu *lu, const size_t *cols, size_t m,
                              int measure, double *V, size_t ldv, wiot_info *info);
 
-/* The products that cross a threshold: the indices j with share[j] >= threshold,
- * sorted by share descending (ties by index), into list (room for n; NULL: count
- * only). Returns their number (0 for share == NULL). ">=" reads rules worded "X or
- * more" (China, October 2025: Chinese-origin content worth 0.1 % or more); with
- * continuous shares "more than X" gives the same list. cost O(n log n), no memory. */
+/* wiot_crossing: the products that cross a threshold: the indices j < n with
+ * share[j] >= threshold, sorted by share descending (ties by index), into list (room
+ * for n; NULL: count only). Returns their number (0 for share == NULL). ">=" reads
+ * rules worded "X or more" (China, October 2025: Chinese-origin content worth 0.1 %
+ * or more); with continuous shares "more than X" gives the same list. Never fails.
+ * cost O(n log n), no memory. */
 WIOT_API size_t wiot_crossing(const double *share, size_t n, double threshold, size_t *list);
 
-/* Material-cost shares of a set of input country-sectors, for rules on the share of
- * some inputs in a product's material cost (the Section 232 derivative test: steel
- * and aluminium at least two thirds of material cost; inputs "*:c12"):
+/* wiot_material_share: material-cost shares of a set of input country-sectors, for
+ * rules on the share of some inputs in a product's material cost (the Section 232
+ * derivative test: steel and aluminium at least two thirds of material cost; inputs
+ * "*:c12"); the formula is given here (related: kernel/METHODS.md §4):
  *   direct[j] = sum_{i in I and base} Z[i,j] / sum_{i in base} Z[i,j]
  *   total[j]  = sum_{i in I and base} (L - I)[i,j] / sum_{i in base} (L - I)[i,j]
  * direct: the product's own purchases; total: purchases at every upstream stage
- * (gross requirements, so inputs of inputs count again). base[n] (NULL = every
- * country-sector) defines material cost: the table's intermediate inputs include
- * services, so base = "*:goods" is the reading closest to "materials". Shares are 0
- * where the denominator is 0. direct[n], total[n]: either may be NULL.
- * info: as wiot_content. cost: n^2 (direct) + one transposed solve with 2 right-hand
- * sides (total). */
+ * (gross requirements, so inputs of inputs count again). inputs[n]; base[n] (NULL =
+ * every country-sector) defines material cost: the table's intermediate inputs
+ * include services, so base = "*:goods" is the reading closest to "materials".
+ * Shares (fractions) are 0 where the denominator is 0. direct[n], total[n]: either
+ * may be NULL. info: as wiot_content.
+ * returns WIOT_OK | WIOT_EINVAL (lu or inputs NULL, lu not Leontief) |
+ *   WIOT_ETOOLARGE | WIOT_ENOMEM | WIOT_ELAPACK.
+ * cost: n^2 (direct) + one transposed solve with 2 right-hand sides, 4n^2 flops
+ *   (total); 16n bytes extra. */
 WIOT_API int wiot_material_share(wiot_ctx *ctx, const wiot_lu *lu, const unsigned char *inputs,
                                  const unsigned char *base, double *direct, double *total,
                                  wiot_info *info);
 
-/* Trade in value added (METHODS.md §4; Koopman, Wang & Wei 2014, "KWW").
+/* wiot_tiva: trade in value added (kernel/METHODS.md §4; Koopman, Wang & Wei 2014,
+ * "KWW").
  * Gross exports of country-sector j: e[j] = sum_{k: c(k) != c(j)} Z[j,k] +
  * sum_{d != c(j)} sum_q F[j, d*K+q] (intermediate and final sales abroad).
  * With W[j,o] = sum_{i in o} V[i,j] (wiot_va_origin by country) and
@@ -644,8 +1159,10 @@ WIOT_API int wiot_material_share(wiot_ctx *ctx, const wiot_lu *lu, const unsigne
  *   (forward view: FORWARD[i] = a_v[i] sum_{k not in c(i)} L[i,k] e[k]); the country
  *   rows are the sums of the sector rows.
  * vafd[C x C] (ldv >= C; may be NULL): vafd[o + d*ldv] = VAFD[o,d].
- * Millions (the table's units). info (may be NULL): residual of the solves, seconds,
- * flops. returns WIOT_OK | WIOT_EINVAL | WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * All outputs in millions (the table's units); their contents are unspecified on
+ * failure. info (may be NULL): residual of the solves, seconds, flops.
+ * returns WIOT_OK | WIOT_EINVAL (lu or country NULL, lu not Leontief, ldc < C, lds < n
+ *   with sector, ldv < C with vafd) | WIOT_ETOOLARGE | WIOT_ENOMEM | WIOT_ELAPACK.
  * cost: one transposed solve with C right-hand sides (2n^2 C flops) and 2n C^2; with
  * sector, one more solve with 2C + 1 right-hand sides; memory 8(3nC + C^2) bytes, with
  * sector 8n(2C + 1) more. */
@@ -657,16 +1174,23 @@ enum wiot_tiva_item {
 WIOT_API int wiot_tiva(wiot_ctx *ctx, const wiot_lu *lu, double *country, size_t ldc,
                        double *sector, size_t lds, double *vafd, size_t ldv, wiot_info *info);
 
-/* Ghosh forward exposure (METHODS.md §5): dx^T = dv^T G, G = (I - B)^{-1}: the change in
- * every country-sector's output when primary inputs change by dv (dv = -v on a
- * source set: its supply stops), each buyer's output tied to its inputs by the fixed
- * allocation coefficients B. A measure of forward exposure, not a behavioural model.
+/* wiot_ghosh_exposure: Ghosh forward exposure (kernel/METHODS.md §5):
+ * dx^T = dv^T G, G = (I - B)^{-1}: the change in every country-sector's output when
+ * primary inputs change by dv (dv = -v on a source set: its supply stops), each
+ * buyer's output tied to its inputs by the fixed allocation coefficients B. A
+ * measure of forward exposure, not a behavioural model.
  * One transposed solve (I - B)^T dx = dv with a WIOT_GHOSH factorization (no inverse).
- * dv[n], dx[n] (may alias), millions. info as wiot_content. cost 2n^2 flops. */
+ * glu: a Ghosh factorization (WIOT_GHOSH). dv[n], dx[n] (output; may alias dv),
+ * millions. info as wiot_content (residual of the transposed solve).
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument, glu not WIOT_GHOSH) | WIOT_ETOOLARGE
+ *   | WIOT_ENOMEM | WIOT_ELAPACK.
+ * cost 2n^2 flops (+2n^2 for the residual); 8n bytes extra. */
 WIOT_API int wiot_ghosh_exposure(wiot_ctx *ctx, const wiot_lu *glu, const double *dv,
                                  double *dx, wiot_info *info);
 
-/* Hypothetical extraction of a source's supply (METHODS.md §5; Miller & Blair ch. 12).
+/* wiot_extract: hypothetical extraction of a source's supply (kernel/METHODS.md §5;
+ * Miller & Blair ch. 12). lu: a Leontief or a Ghosh factorization; source[n] (the
+ * extracted country-sectors).
  * The links removed are the coefficients of sales from each i in source to buyers j
  * whose country c(j) is in to (to[C]; NULL = every country); with the flag
  * WIOT_EXTRACT_FOREIGN only those with c(j) != c(i) (the source's exports).
@@ -688,150 +1212,19 @@ WIOT_API int wiot_ghosh_exposure(wiot_ctx *ctx, const wiot_lu *glu, const double
  *   change M* = M + U W (U: k columns of I, W: the removed coefficients), solved by
  *   Sherman-Morrison-Woodbury with a k x k capacitance matrix, no new factorization;
  *   WIOT_METHOD_DENSE forms M* and factors it afresh (the brute-force reference);
- *   WIOT_METHOD_NONE chooses Woodbury when 3k <= n, else dense.
+ *   WIOT_METHOD_AUTO (= WIOT_METHOD_NONE) chooses Woodbury when 3k <= n, else dense.
  * lost[n], lost_final[n] (may be NULL): millions, >= 0 up to rounding.
  * info (may be NULL): method used, rank k, seconds, flops, and (WIOT_OPT_RESIDUAL)
  * residual max |M* lost - b| in millions.
- * returns WIOT_OK | WIOT_EINVAL | WIOT_ESINGULAR | WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * returns WIOT_OK | WIOT_EINVAL (lu, source or lost NULL, unknown flags, method not
+ *   AUTO/WOODBURY/DENSE) | WIOT_ESINGULAR (the extracted system is singular: the
+ *   capacitance matrix or the fresh LU) | WIOT_ETOOLARGE | WIOT_ENOMEM | WIOT_ELAPACK.
  * cost: Woodbury 2n^2(k + 3) + 2nk^2 + 2k^3/3 flops, 8(2nk + k^2) bytes (n = 1435, k =
  * 35: 1.5e8 flops); dense 2n^3/3 + 6n^2 flops (2.0e9), 8n^2 bytes. */
 enum wiot_extract_flags { WIOT_EXTRACT_FOREIGN = 1 };
 WIOT_API int wiot_extract(wiot_ctx *ctx, const wiot_lu *lu, const unsigned char *source,
                           const unsigned char *to, int flags, int method, double *lost,
                           double *lost_final, wiot_info *info);
-
-/* ------------------------------------------------- provider layouts (formats.c) */
-/* Tables as the providers ship them (README.md "Table formats"; ../shared/FORMATS.md):
- * every reader takes labels, countries, sectors and final-demand categories from the
- * files (never from built-in lists), maps the provider's primary-input rows into v
- * (v = x - column sums of Z) and keeps them, with the units, beside the table, and
- * builds the table with wiot_table_new, so every table passes the same validation as
- * the wide CSV layout. Messages name the file (for members of an archive
- * "ARCHIVE:MEMBER"), the line and the column:
- *   "ICIO2021_2015.csv:14: column 'AUS_05T06': 'x12' is not a number". */
-enum wiot_format {
-    WIOT_FORMAT_AUTO = 0,      /* detect from the content (and, for a directory or zip
-                                  archive, the names of its members) */
-    WIOT_FORMAT_WIOT_CSV = 1,  /* the wide CSV layout (shared/data/README.md §1), plain or gzip */
-    WIOT_FORMAT_BINARY = 2,    /* the binary .wiot format (wiot_table_save_binary) */
-    WIOT_FORMAT_ICIO = 3,      /* OECD ICIO CSV: releases 2016, 2018, 2021, 2023 (small and
-                                  extended) and 2025; plain, gzip, in a zip or a zip in a zip */
-    WIOT_FORMAT_WIOD2016 = 4,  /* WIOD 2016: the R/Stata "long-wide" data converted to CSV,
-                                  or a CSV saved from the Excel sheet */
-    WIOT_FORMAT_EXIOBASE = 5,  /* EXIOBASE 3: Z.txt (or A.txt), Y.txt, x.txt [, unit.txt,
-                                  satellite/]: a directory or the zip */
-    WIOT_FORMAT_EORA26 = 6     /* Eora26: *_T.txt, *_FD.txt, *_VA.txt, labels_*.txt: a
-                                  directory or the zip */
-};
-#define WIOT_NFORMAT 7
-
-/* Short name of a format ("auto", "csv", "wiot", "icio", "wiod2016", "exiobase",
- * "eora26"), or NULL; and back (-1 for an unknown name). */
-WIOT_API const char *wiot_format_name(int format);
-WIOT_API int wiot_format_from_name(const char *name);
-
-/* The format of path as WIOT_FORMAT_AUTO would read it. A file that is none of the
- * provider layouts is WIOT_FORMAT_WIOT_CSV (its loader then says what is wrong).
- * returns WIOT_OK | WIOT_EINVAL | WIOT_EIO | WIOT_EFORMAT (an archive or directory
- * holding no table, or several) | WIOT_ENOMEM. */
-WIOT_API int wiot_format_detect(wiot_ctx *ctx, const char *path, int *format);
-
-/* Load a table in the given format (WIOT_FORMAT_AUTO: detected; wiot_table_load does
- * the same). path: a file, a directory (EXIOBASE, Eora26), a zip archive, or
- * "ARCHIVE.zip:MEMBER" for one member of an archive holding several (e.g. the ICIO
- * 2023 bundles: "ICIO-2016-2020-extended.zip:2018.zip"). Split countries are added into
- * their parents unless WIOT_OPT_KEEP_SPLITS is 1. The table is named after the last
- * component of path.
- * returns as wiot_table_load, and WIOT_EINVAL for an unknown format.
- * cost: one pass over the text; memory: the uncompressed text of the largest file plus
- * twice the table (the reader's arrays are copied by wiot_table_new). */
-WIOT_API int wiot_table_load_format(wiot_ctx *ctx, const char *path, int format,
-                                    wiot_table **out);
-
-/* A context option beside enum wiot_option (wiot_ctx_set / wiot_ctx_get). */
-enum wiot_option_formats {
-    WIOT_OPT_KEEP_SPLITS = 16  /* 1: keep the OECD ICIO split countries (CN1, CN2, ...,
-                                  MX1, ...) as regions of their own, with zero final
-                                  demand; 0 (default): add their rows and columns into
-                                  the parent (CHN, MEX) */
-};
-
-/* Units of the table's values: "millions of USD" (wide CSV and binary layouts, OECD
- * ICIO, WIOD), "millions of EUR" (EXIOBASE), "thousands of USD" (Eora26). Never NULL. */
-WIOT_API const char *wiot_table_units(const wiot_table *t);
-/* The layout the table was read from ("OECD ICIO (2021 layout)", ...), or NULL for
- * the wide CSV and binary layouts and tables built from arrays. */
-WIOT_API const char *wiot_table_source(const wiot_table *t);
-
-/* Primary inputs as the source lists them (ICIO: TAXSUB rows or TLS, VALU or VA;
- * WIOD 2016: TXSP, EXP_adj, PURR, PURNR, VA, IntTTM; Eora26: its VA rows and the ROW
- * discrepancy row; EXIOBASE: the monetary rows of satellite/F.txt when present).
- * Their sum under intermediate column j is v[j] up to the source's rounding. Row r
- * has n + C*K values: under the n intermediate columns, then under the C*K
- * final-demand columns (taxes on final purchases). NULL if r is out of range. */
-WIOT_API size_t wiot_table_inputs(const wiot_table *t);
-WIOT_API const char *wiot_table_input_label(const wiot_table *t, size_t r);
-WIOT_API const double *wiot_table_input(const wiot_table *t, size_t r);
-
-/* Uses of output outside Z and F that the source lists (ICIO 2016: the DISC
- * statistical discrepancy; Eora26: sales to the ROW discrepancy row, intermediate and
- * final): n values each. They enter the row identity of wiot_check (sum_j Z +
- * sum_q F + sum of these - x). */
-WIOT_API size_t wiot_table_other_uses(const wiot_table *t);
-WIOT_API const char *wiot_table_other_use_label(const wiot_table *t, size_t q);
-WIOT_API const double *wiot_table_other_use(const wiot_table *t, size_t q);
-
-/* ------------------------------------------- mappings and aggregation (aggregate.c) */
-/* A mapping of codes to groups, read from a CSV file (README.md "Aggregation"):
- *   code,group[,weight][,anything else]      header line, then one line per code
- *   AUT,EU27
- *   *,ROW                                    '*': every code not listed
- * Blank lines and lines starting with '#' are ignored; fields are not quoted and not
- * trimmed; extra fields are ignored (notes). A code listed twice is an error. The
- * optional weight column (a number >= 0) weights the rates of scenario sectors merged
- * by wiot_schedule_translate. Errors read "<file>:<line>: field '<field>': ...". */
-typedef struct wiot_map wiot_map;
-WIOT_API int wiot_map_load(wiot_ctx *ctx, const char *path, wiot_map **out);
-WIOT_API int wiot_map_load_buffer(wiot_ctx *ctx, const void *data, size_t size, const char *name,
-                                  wiot_map **out);
-WIOT_API void wiot_map_free(wiot_map *m);
-WIOT_API size_t wiot_map_size(const wiot_map *m);                      /* lines */
-WIOT_API const char *wiot_map_code(const wiot_map *m, size_t i);       /* NULL out of range */
-WIOT_API const char *wiot_map_group(const wiot_map *m, size_t i);
-/* The group of code: its line's, else the '*' line's, else code itself. */
-WIOT_API const char *wiot_map_apply(const wiot_map *m, const char *code);
-
-/* Aggregate a table: countries through regions, sectors through sectors (either may
- * be NULL: kept). Codes absent from a map keep their own group; map lines for codes
- * absent from the table are ignored. Groups are ordered by their first member in the
- * table. Z, F (by buyer region; the final-demand categories are kept), x, the
- * primary-input rows and the other uses are summed, so every identity of the table
- * holds in the aggregate (up to the rounding of the sums: v of a group is the sum of
- * its members' v). The result is validated like any table and keeps the units.
- * returns WIOT_OK | WIOT_EINVAL (a region group code holding '_', a group code
- * equal to ...) | WIOT_ENOMEM | WIOT_ETOOLARGE | WIOT_EDATA.
- * cost: O(n^2) additions; memory the new table (n' = regions' x sectors'). */
-WIOT_API int wiot_table_aggregate(wiot_ctx *ctx, const wiot_table *t, const wiot_map *regions,
-                                  const wiot_map *sectors, wiot_table **out);
-
-/* Scenarios written in another sector classification (README.md "Scenario
- * classifications"). map relates the scenario's sector codes S' to the table's codes S
- * in either direction (told apart from the table's codes):
- *  - code = scenario sector, group = table sector (S' finer than S): the rate of table
- *    sector s is the weighted mean of the rates of the scenario sectors mapped to it,
- *    weights from the map's weight column (1 where absent): a table that merges
- *    sectors cannot tell their import shares apart, so the weights must come from
- *    outside it (e.g. imports in a table of the finer classification);
- *  - code = table sector, group = scenario sector (S finer than S', every table
- *    sector or '*' listed): each table sector takes the rate of its group.
- * wiot_scenarios_new_mapped makes a scenario set whose sector codes are S' (countries
- * as t's); its schedules are C x C x S' and wiot_schedule_translate turns one into a
- * schedule on t. returns WIOT_OK | WIOT_EINVAL (map fits neither direction, with an
- * example code) | WIOT_ENOMEM. */
-WIOT_API int wiot_scenarios_new_mapped(wiot_ctx *ctx, const wiot_table *t, const wiot_map *map,
-                                       wiot_scenarios **out);
-WIOT_API int wiot_schedule_translate(wiot_ctx *ctx, const wiot_schedule *src, const wiot_map *map,
-                                     const wiot_table *t, wiot_schedule **out);
 
 #ifdef __cplusplus
 }
