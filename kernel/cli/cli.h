@@ -27,7 +27,8 @@ typedef struct opts {
     int inverse;              /* --inverse: enum wiot_inverse_path (0 = auto) */
     double rho;
     int models;
-    int quiet;
+    int quiet;                /* --quiet: no summary, no warnings */
+    int shipped;              /* -t is one of the shipped WIOD tables (--years) */
     int top;
     /* batches (wiot sweep, --years) */
     const char *scale;        /* --scale FROM:TO:STEPS */
@@ -82,6 +83,16 @@ void out_abort(outfile *of);
 int out_close(outfile *of);
 int out_commit(outfile *of);
 int write_atomic(const char *path, int (*fn)(FILE *, void *), void *ud);
+/* DIR/run.json: how the files beside it were made (version, command line, table name,
+ * path, dimensions and CRC-32 of its data, scenario files and names, pass-through,
+ * method, threads, UTC date). Prints the error and returns 1 on failure. */
+int write_run_record(const char *dir, const char *command, int argc, char **argv, const wiot_table *t,
+                     const opts *o, const char *const *names, int nnames);
+/* A number for a result file: the shortest of %.15g, %.16g and %.17g that reads back
+ * to the same double, so files reproduce the library's numbers exactly (0.1 prints as
+ * 0.1, not 0.10000000000000001). buf: 32 bytes. G(v) gives one per use. */
+const char *fmt_g(double v, char *buf);
+#define G(v) fmt_g((v), (char[32]){0})
 void sort_desc(size_t *idx, size_t n, const double *key);
 /* a file under the data directory ($WIOT_DATA, data/ beside the executable,
  * ../share/wiot, DATADIR); 0 if found */

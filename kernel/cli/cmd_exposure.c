@@ -111,8 +111,7 @@ static int write_content(FILE *f, void *ud)
         fprintf(f, ",crosses_%g", c->thr[q]);
     fputc('\n', f);
     for (size_t i = 0; i < n; i++) {
-        fprintf(f, "%s,%s,%.10g", wiot_table_country(c->t, i / S), wiot_table_sector(c->t, i % S),
-                c->share[i]);
+        fprintf(f, "%s,%s,%s", wiot_table_country(c->t, i / S), wiot_table_sector(c->t, i % S), G(c->share[i]));
         for (int q = 0; q < c->nthr; q++)
             fprintf(f, ",%d", c->share[i] >= c->thr[q]);
         fputc('\n', f);
@@ -289,12 +288,19 @@ const char *const TIVA_HELP =
     "added inside other countries' exports); value-added exports VAX (its value added\n"
     "absorbed by foreign final demand, KWW terms 1-3); value added by origin in each\n"
     "country's final demand. One transposed solve with C right-hand sides.\n"
-    "  -o FILE      CSV per country: country,exports,dva,fva,noorigin,fva_share,forward,\n"
-    "               forward_share,vax,va,vafd, then va_in_fd_from_<O> for every origin O\n"
-    "               (O's value added absorbed by this country's final demand); millions\n"
+    "  -o FILE      CSV per country (millions of USD; shares as fractions): exports (gross\n"
+    "               exports E), dva, fva (DVA + FVA + noorigin = E; noorigin: exports of\n"
+    "               zero-output sectors), fva_share (FVA/E), forward (DVX: its value added\n"
+    "               in other countries' exports), forward_share (DVX/E), vax (its value\n"
+    "               added absorbed by foreign final demand), va (its value added),\n"
+    "               va_in_world_final_demand (its value added absorbed by final demand\n"
+    "               anywhere, its own included: not the value added IN its final demand),\n"
+    "               then va_in_fd_from_<O> for every origin O (O's value added absorbed by\n"
+    "               this country's final demand; their sum is the value added in its\n"
+    "               final demand, i.e. its consumption-based value added)\n"
     "  --by-sector  the CSV per country-sector instead (without the origin columns):\n"
     "               exports, dva, fva, noorigin by exporting sector; forward, vax, va,\n"
-    "               vafd by the sector where the value added is generated\n";
+    "               va_in_world_final_demand by the sector where the value added arises\n";
 
 typedef struct tiva_csv {
     const wiot_table *t;
@@ -310,7 +316,7 @@ static int write_tiva(FILE *f, void *ud)
     const size_t C = wiot_table_countries(t), S = wiot_table_sectors(t), m = tc->nrows;
     const int by_sector = m != C;
     fputs(by_sector ? "country,sector," : "country,", f);
-    fputs("exports,dva,fva,noorigin,fva_share,forward,forward_share,vax,va,vafd", f);
+    fputs("exports,dva,fva,noorigin,fva_share,forward,forward_share,vax,va,va_in_world_final_demand", f);
     if (tc->vafd)
         for (size_t o = 0; o < C; o++)
             fprintf(f, ",va_in_fd_from_%s", wiot_table_country(t, o));
@@ -322,18 +328,17 @@ static int write_tiva(FILE *f, void *ud)
         else
             fprintf(f, "%s,", wiot_table_country(t, r));
         double E = IT(WIOT_TIVA_EXPORTS);
-        fprintf(f, "%.10g,%.10g,%.10g,%.10g,", E, IT(WIOT_TIVA_DVA), IT(WIOT_TIVA_FVA),
-                IT(WIOT_TIVA_NOORIGIN));
+        fprintf(f, "%s,%s,%s,%s,", G(E), G(IT(WIOT_TIVA_DVA)), G(IT(WIOT_TIVA_FVA)), G(IT(WIOT_TIVA_NOORIGIN)));
         if (E > 0)
-            fprintf(f, "%.10g", IT(WIOT_TIVA_FVA) / E);
-        fprintf(f, ",%.10g,", IT(WIOT_TIVA_FORWARD));
+            fprintf(f, "%s", G(IT(WIOT_TIVA_FVA) / E));
+        fprintf(f, ",%s,", G(IT(WIOT_TIVA_FORWARD)));
         if (E > 0)
-            fprintf(f, "%.10g", IT(WIOT_TIVA_FORWARD) / E);
-        fprintf(f, ",%.10g,%.10g,%.10g", IT(WIOT_TIVA_VAX), IT(WIOT_TIVA_VA), IT(WIOT_TIVA_VAFD));
+            fprintf(f, "%s", G(IT(WIOT_TIVA_FORWARD) / E));
+        fprintf(f, ",%s,%s,%s", G(IT(WIOT_TIVA_VAX)), G(IT(WIOT_TIVA_VA)), G(IT(WIOT_TIVA_VAFD)));
 #undef IT
         if (tc->vafd)
             for (size_t o = 0; o < C; o++)
-                fprintf(f, ",%.10g", tc->vafd[o + r * C]);
+                fprintf(f, ",%s", G(tc->vafd[o + r * C]));
         fputc('\n', f);
     }
     return ferror(f) ? 1 : 0;
@@ -449,8 +454,8 @@ static int write_extract(FILE *f, void *ud)
     const double *x = wiot_table_x(e->t);
     fputs("country,sector,output,lost,lost_with_final,lost_ghosh\n", f);
     for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s,%s,%.10g,%.10g,%.10g,%.10g\n", wiot_table_country(e->t, i / S),
-                wiot_table_sector(e->t, i % S), x[i], e->lost[i], e->lf[i], e->lg[i]);
+        fprintf(f, "%s,%s,%s,%s,%s,%s\n", wiot_table_country(e->t, i / S),
+                wiot_table_sector(e->t, i % S), G(x[i]), G(e->lost[i]), G(e->lf[i]), G(e->lg[i]));
     return ferror(f) ? 1 : 0;
 }
 

@@ -85,6 +85,11 @@ int cmd_info(int argc, char **argv)
     printf("max col sum  A: %.6f at %s_%s (must be < 1)\n", ck->max_colsum_A,
            n ? wiot_table_country(t, ck->max_colsum_col / S) : "-",
            n ? wiot_table_sector(t, ck->max_colsum_col % S) : "-");
+    if (!o.table && (ck->rows_off || ck->zero_output_with_entries))
+        printf("known        the shipped WIOD table: rows off by the source's rounding (the release "
+               "rounds cells, so\n             Z1 + F1 misses x by up to ~100 in large rows) and %zu "
+               "zero-output rows with entries;\n             documented properties of the data, not "
+               "warnings (a table given with -t warns)\n", ck->zero_output_with_entries);
     printf("units        %s\n", wiot_table_units(t));
     if (wiot_table_source(t))
         printf("source       %s\n", wiot_table_source(t));

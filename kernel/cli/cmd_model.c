@@ -134,8 +134,8 @@ static int write_mult(FILE *f, void *ud)
     fputs("country,sector,output_multiplier,backward_linkage,forward_linkage,direct_backward,"
           "direct_forward\n", f);
     for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g\n", wiot_table_country(m->t, i / S),
-                wiot_table_sector(m->t, i % S), m->m[i], m->bl[i], m->fl[i], m->db[i], m->df[i]);
+        fprintf(f, "%s,%s,%s,%s,%s,%s,%s\n", wiot_table_country(m->t, i / S),
+                wiot_table_sector(m->t, i % S), G(m->m[i]), G(m->bl[i]), G(m->fl[i]), G(m->db[i]), G(m->df[i]));
     return ferror(f) ? 1 : 0;
 }
 
@@ -174,9 +174,28 @@ int cmd_multipliers(int argc, char **argv)
             r += Z[i + j * n];
         df[i] = x[i] > 0 ? r / x[i] : 0.0;
     }
-    sort_desc(idx, n, m);
-    size_t top = (size_t)o.top < n ? (size_t)o.top : n;
-    printf("Output multipliers of %s (top %zu of %zu)\n", wiot_table_name(t), top, n);
+    /* zero-output sectors (multiplier 1, linkages of an empty column) are no real
+     * industries: left out of the ranking, kept in the CSV */
+    size_t nzero = 0;
+    double *key = df;   /* df is filled after the sort */
+    for (size_t i = 0; i < n; i++) {
+        key[i] = x[i] > 0 ? m[i] : -INFINITY;
+        nzero += !(x[i] > 0);
+    }
+    sort_desc(idx, n, key);
+    for (size_t i = 0; i < n; i++) {
+        db[i] = x[i] > 0 ? 1.0 - v[i] / x[i] : 0.0;
+        double r = 0;
+        for (size_t j = 0; j < n; j++)
+            r += Z[i + j * n];
+        df[i] = x[i] > 0 ? r / x[i] : 0.0;
+    }
+    size_t ranked = n - nzero;
+    size_t top = (size_t)o.top < ranked ? (size_t)o.top : ranked;
+    printf("Output multipliers of %s (top %zu of %zu", wiot_table_name(t), top, ranked);
+    if (nzero)
+        printf("; %zu zero-output sectors left out of the ranking", nzero);
+    printf(")\n");
     printf("  %-12s %-45s %10s %9s %9s\n", "country-sec", "sector", "multiplier", "backward", "forward");
     for (size_t q = 0; q < top; q++) {
         size_t i = idx[q];

@@ -260,14 +260,14 @@ int cmd_sweep(int argc, char **argv)
                 if (ro[d + q * ld] == 0)
                     third += ce[d + q * ld];
                 if (out && o.scale) {
-                    fprintf(out, "%s,%.10g,%s,%s,", o.names[0], scales[c0 + q], wiot_table_country(t, d),
+                    fprintf(out, "%s,%s,%s,%s,", o.names[0], G(scales[c0 + q]), wiot_table_country(t, d),
                             role_name((int)ro[d + q * ld]));
                     if (def)
-                        fprintf(out, "%.10g", fp[d * K + q * fld]);
+                        fprintf(out, "%s", G(fp[d * K + q * fld]));
                     fputc(',', out);
                     if (fad[d + q * ld] != 0)
-                        fprintf(out, "%.10g", fa[d + q * ld]);
-                    fprintf(out, ",%.10g,%.10g\n", ce[d + q * ld], rv[d + q * ld]);
+                        fprintf(out, "%s", G(fa[d + q * ld]));
+                    fprintf(out, ",%s,%s\n", G(ce[d + q * ld]), G(rv[d + q * ld]));
                 }
             }
             third_min = third < third_min ? third : third_min;
@@ -316,8 +316,7 @@ int cmd_sweep(int argc, char **argv)
         if (out && o.draws) {
             fprintf(out, "%s,%s,%s,%zu", o.names[0], wiot_table_country(t, d), role_name((int)role[d]), nv);
             if (nv)
-                fprintf(out, ",%.10g,%.10g,%.10g,%.10g,%.10g\n", mean, sdv, quantile(col, nv, 0.05),
-                        quantile(col, nv, 0.5), quantile(col, nv, 0.95));
+                fprintf(out, ",%s,%s,%s,%s,%s\n", G(mean), G(sdv), G(quantile(col, nv, 0.05)), G(quantile(col, nv, 0.5)), G(quantile(col, nv, 0.95)));
             else
                 fputs(",,,,,\n", out);
         }

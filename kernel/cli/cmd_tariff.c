@@ -5,6 +5,7 @@
 
 #include <cblas.h>
 #include <errno.h>
+#include <float.h>
 #include <getopt.h>
 #include <math.h>
 #include <omp.h>
@@ -68,7 +69,7 @@ typedef struct tariff_out {
 static void put_num(FILE *f, const double *a, size_t i)
 {
     if (a)
-        fprintf(f, ",%.10g", a[i]);
+        fprintf(f, ",%s", G(a[i]));
     else
         fputs(",", f);
 }
@@ -120,11 +121,11 @@ static int write_countries(FILE *f, void *ud)
                 fprintf(f, "%d,", to->runs[q].year);
             fprintf(f, "%s,%s,%s,", to->runs[q].name, wiot_table_country(t, d), role_name((int)ro[d]));
             if (K > 0 && fd[d * K])
-                fprintf(f, "%.10g", fp[d * K]);
+                fprintf(f, "%s", G(fp[d * K]));
             fputc(',', f);
             if (fad[d])
-                fprintf(f, "%.10g", fa[d]);
-            fprintf(f, ",%.10g,%.10g\n", ce[d], rv[d]);
+                fprintf(f, "%s", G(fa[d]));
+            fprintf(f, ",%s,%s\n", G(ce[d]), G(rv[d]));
         }
     }
     return ferror(f) ? 1 : 0;
@@ -188,11 +189,31 @@ static void print_summary(const wiot_table *t, const run *rn, int top, const opt
         free(shown);
         return;
     }
-    for (size_t d = 0; d < C; d++)
-        if (ro[d] != 0) {
+    /* imposers, then targets, each sorted by the consumer-price change and cut at K */
+    for (int role = WIOT_ROLE_IMPOSER; role <= WIOT_ROLE_TARGET; role++) {
+        size_t count = 0;
+        for (size_t d = 0; d < C; d++) {
+            int rd = (int)ro[d];
+            /* a country both imposer and target is listed with the imposers */
+            int in = role == WIOT_ROLE_IMPOSER ? (rd & WIOT_ROLE_IMPOSER) != 0
+                                               : rd == WIOT_ROLE_TARGET;
+            key[d] = !in ? -INFINITY : (K > 0 && fd[d * K]) ? fp[d * K] : -DBL_MAX;
+            count += in;
+        }
+        sort_desc(idx, C, key);
+        size_t k = 0;
+        for (size_t q = 0; q < C && k < (size_t)top; q++) {
+            size_t d = idx[q];
+            if (key[d] == -INFINITY)
+                break;
             print_country_row(t, rn, d);
             shown[d] = 1;
+            k++;
         }
+        if (count > k)
+            printf("  ... and %zu more %s (largest consumer-price change first; all in "
+                   "countries.csv of -o)\n", count - k, role == WIOT_ROLE_IMPOSER ? "imposers" : "targets");
+    }
     for (size_t d = 0; d < C; d++)
         key[d] = (ro[d] == 0 && K > 0 && fd[d * K]) ? fp[d * K] : -INFINITY;
     sort_desc(idx, C, key);
@@ -250,6 +271,62 @@ static void print_summary(const wiot_table *t, const run *rn, int top, const opt
     free(shown);
 }
 
+/* Several scenarios on one table: consumer-price changes side by side, country x
+ * scenario: the imposers of any scenario, then the K countries with the largest
+ * change in any scenario. */
+static void print_comparison(const wiot_table *t, const run *runs, int nruns, int top)
+{
+    const size_t C = wiot_table_countries(t), K = wiot_table_fd_categories(t);
+    if (K == 0 || nruns < 2)
+        return;
+    size_t *idx = malloc(C * sizeof *idx);
+    double *key = malloc(C * sizeof *key);
+    if (!idx || !key) {
+        free(idx);
+        free(key);
+        return;
+    }
+    for (size_t d = 0; d < C; d++) {
+        key[d] = 0;
+        for (int q = 0; q < nruns; q++) {
+            const double *fp = wiot_result_get(runs[q].r, WIOT_R_FINAL_PRICE, NULL);
+            const double *fd = wiot_result_get(runs[q].r, WIOT_R_FINAL_DEFINED, NULL);
+            const double *ro = wiot_result_get(runs[q].r, WIOT_R_ROLE, NULL);
+            double v = fd[d * K] ? fabs(fp[d * K]) : 0;
+            if ((int)ro[d] & WIOT_ROLE_IMPOSER)
+                v = INFINITY;
+            if (v > key[d])
+                key[d] = v;
+        }
+    }
+    sort_desc(idx, C, key);
+    printf("\n  Consumer-price change by country and scenario, %% (S1..S%d below)\n  %-5s", nruns, "");
+    for (int q = 0; q < nruns; q++) {
+        char lab[16];
+        snprintf(lab, sizeof lab, "S%d", q + 1);
+        printf(" %11s", lab);
+    }
+    printf("\n");
+    for (size_t i = 0, shown = 0; i < C && (shown < (size_t)top || key[idx[i]] == INFINITY); i++) {
+        size_t d = idx[i];
+        shown += key[d] != INFINITY;
+        printf("  %-5s", wiot_table_country(t, d));
+        for (int q = 0; q < nruns; q++) {
+            const double *fp = wiot_result_get(runs[q].r, WIOT_R_FINAL_PRICE, NULL);
+            const double *fd = wiot_result_get(runs[q].r, WIOT_R_FINAL_DEFINED, NULL);
+            if (fd[d * K])
+                printf(" %11.4f", 100 * fp[d * K]);
+            else
+                printf(" %11s", "-");
+        }
+        printf("\n");
+    }
+    for (int q = 0; q < nruns; q++)
+        printf("  S%d = %s\n", q + 1, runs[q].name);
+    free(idx);
+    free(key);
+}
+
 /* --years A:B | Y1,Y2,... | FILE1,FILE2,...: table paths into paths[], years[] */
 static int parse_years(const char *spec, char paths[][4096], int *years, int max, int *count)
 {
@@ -300,7 +377,11 @@ static int parse_years(const char *spec, char paths[][4096], int *years, int max
 
 static void print_years_summary(const run *runs, int nruns)
 {
-    printf("\n  %-6s %-32.32s %10s %10s %14s %12s\n", "year", "scenario", "USA cons.", "CHN cons.",
+    int w = 8;   /* the scenario column fits the longest name: no name is cut */
+    for (int q = 0; q < nruns; q++)
+        if ((int)strlen(runs[q].name) > w)
+            w = (int)strlen(runs[q].name);
+    printf("\n  %-6s %-*s %10s %10s %14s %12s\n", "year", w, "scenario", "USA cons.", "CHN cons.",
            "third cost $m", "revenue $m");
     for (int q = 0; q < nruns; q++) {
         const wiot_table *t = runs[q].t;
@@ -313,7 +394,7 @@ static void print_years_summary(const run *runs, int nruns)
             snprintf(a, sizeof a, "%.4f%%", 100 * fp[us * K]);
         if (cn != (size_t)-1 && K)
             snprintf(b, sizeof b, "%.4f%%", 100 * fp[cn * K]);
-        printf("  %-6d %-32.32s %10s %10s %14.1f %12.1f\n", runs[q].year, runs[q].name, a, b, sm->third_extra_cost,
+        printf("  %-6d %-*s %10s %10s %14.1f %12.1f\n", runs[q].year, w, runs[q].name, a, b, sm->third_extra_cost,
                sm->total_revenue);
     }
 }
@@ -363,8 +444,10 @@ int cmd_tariff(int argc, char **argv)
         goto done;
     for (int y = 0; y < ntab; y++) {
         opts oy = o;
-        if (o.years)
+        if (o.years) {
             oy.table = paths[y];
+            oy.shipped = years[y] != 0;   /* a WIOD year from the data folder */
+        }
         wiot_table *t = NULL;
         wiot_scenarios *sc = NULL;
         wiot_lu *lu = NULL;
@@ -463,6 +546,7 @@ gather:
                    wiot_table_sectors(t), o.table ? "" : " (embedded WIOD 2013 world table)");
             for (int q = 0; q < nruns; q++)
                 print_summary(t, &runs[q], o.top, &o);
+            print_comparison(t, runs, nruns, o.top);
         }
     }
     if (o.out) {
@@ -503,12 +587,13 @@ gather:
             rc = 1;
             goto done;
         }
-        if (out_commit(&f1) || out_commit(&f2)) {
+        if (out_commit(&f1) || out_commit(&f2) ||
+            write_run_record(o.out, "tariff", argc, argv, tabs[0], &o, o.names, o.nnames)) {
             rc = 1;
             goto done;
         }
         if (!o.quiet)
-            printf("\nwrote %s and %s\n", p1, p2);
+            printf("\nwrote %s, %s and %s/run.json\n", p1, p2, o.out);
     }
     if (!o.quiet)
         printf("\nTiming: load %.3f s, factorization %.3f s (%.1f GFLOP/s), %d scenario%s %.4f s, "
