@@ -631,7 +631,7 @@ static int wi_extract_woodbury(wiot_ctx *ctx, const wiot_lu *lu, const wi_links 
     const size_t n = t->n, S = t->S;
     const int leo = lu->model == WIOT_LEONTIEF;
     size_t nk, kk, km;
-    lapack_int lk_, lm;
+    lapack_int lk_, lm;   /* checked: k and nrhs fit LAPACK's integers */
     int rc;
     if ((rc = wi_mul(ctx, n, k, &nk)) || (rc = wi_mul(ctx, k, k, &kk)) ||
         (rc = wi_mul(ctx, k, nrhs, &km)) || (rc = wi_lapack_int(ctx, k, &lk_)) ||
@@ -666,9 +666,7 @@ static int wi_extract_woodbury(wiot_ctx *ctx, const wiot_lu *lu, const wi_links 
         goto done;
     wi_threads th;
     wi_threads_begin(ctx, &th);
-    if (leo) {   /* cap = I + W Y; Z = W B */
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)k, (int)n, 1.0, W,
-                    (int)k, Y, (int)n, 0.0, cap, (int)k);
+    if (leo) {   /* Z = W B; cap = I + W Y below */
         cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)nrhs, (int)n, 1.0, W,
                     (int)k, B, (int)n, 0.0, Z, (int)k);
     } else {     /* cap = I + U^T Y = I + Y[src, :]; Z = B[src, :] */
@@ -679,28 +677,11 @@ static int wi_extract_woodbury(wiot_ctx *ctx, const wiot_lu *lu, const wi_links 
             for (size_t r = 0; r < k; r++)
                 Z[r + q * k] = B[src[r] + q * n];
     }
-    for (size_t r = 0; r < k; r++)
-        cap[r + r * k] += 1.0;
-    double anorm = 0;
-    for (size_t c = 0; c < k; c++) {
-        double s = 0;
-        for (size_t r = 0; r < k; r++)
-            s += fabs(cap[r + c * k]);
-        anorm = s > anorm ? s : anorm;
-    }
-    lapack_int linfo = LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, lk_, lk_, cap, lk_, piv);
+    /* the capacitance, factored with its condition, and B -= Y cap^{-1} Z (model/lowrank.c) */
     double rcond = 0;
-    if (linfo == 0) {
-        LAPACKE_dgecon_work(LAPACK_COL_MAJOR, '1', lk_, cap, lk_, anorm, &rcond, work, iwork);
-        if (!(rcond > WI_EPS))
-            linfo = lk_;
-    }
-    if (linfo == 0) {
-        linfo = LAPACKE_dgetrs_work(LAPACK_COL_MAJOR, 'N', lk_, lm, cap, lk_, piv, Z, lk_);
-        /* B -= Y Z */
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)nrhs, (int)k, -1.0, Y,
-                    (int)n, Z, (int)k, 1.0, B, (int)n);
-    }
+    int linfo = wi_lowrank_factor(k, n, 1.0, leo ? W : NULL, k, Y, n, cap, piv, work, iwork, &rcond);
+    if (linfo == 0)
+        linfo = wi_lowrank_apply(n, k, nrhs, 1.0, Y, n, cap, piv, Z, k, B, n);
     wi_threads_end(&th);
     const double dn = (double)n, dk = (double)k, dm = (double)nrhs;
     inf->flops += 2 * dn * dn * (dk + dm) + (leo ? 2 * dk * dk * dn + 2 * dk * dn * dm : 0) +

@@ -48,4 +48,21 @@ size_t wi_residual_work(size_t n);
 int wi_residual_table(wiot_ctx *ctx, const wiot_table *t, int model, const double *X,
                       size_t ldx, double *work, size_t lwork, double *res);
 
+/* ---- the low-rank update engine (lowrank.c), for M* = M0 + alpha U W on a baseline LU:
+ * Y = M0^{-1} U (the caller's solves), cap = I + alpha W Y, and
+ * M*^{-1} b = M0^{-1} b - alpha Y cap^{-1} W M0^{-1} b. */
+/* cap (k x k, ld k) <- I + alpha W Y (W k x m, ldw; Y m x k, ldy; W == NULL: cap already
+ * holds alpha W Y), then its LU (piv[k]) and reciprocal condition *rcond (work[4k],
+ * iwork[k]). Returns 0, k when cap is singular to working precision (rcond <= eps),
+ * or a negative LAPACK argument error. cost: 2k^2 m + 2k^3/3 flops. */
+int wi_lowrank_factor(size_t k, size_t m, double alpha, const double *W, size_t ldw, const double *Y,
+                      size_t ldy, double *cap, lapack_int *piv, double *work, lapack_int *iwork,
+                      double *rcond);
+/* B (n x nrhs, ldb) <- B - alpha Y cap^{-1} Zc, where Zc (k x nrhs, ldz) holds W M0^{-1} b
+ * on entry and cap^{-1} W M0^{-1} b on return, B holds M0^{-1} b. Returns 0 or a LAPACK
+ * error. cost: 2k^2 nrhs + 2nk nrhs flops. */
+int wi_lowrank_apply(size_t n, size_t k, size_t nrhs, double alpha, const double *Y, size_t ldy,
+                     const double *cap, const lapack_int *piv, double *Zc, size_t ldz, double *B,
+                     size_t ldb);
+
 #endif

@@ -255,7 +255,6 @@ static int wi_group_woodbury(wiot_ctx *ctx, wiot_batch *b, const wiot_schedule *
     if (rc)
         goto out;
     double setup_flops = 2.0 * (double)n * (double)n * (double)k;
-    const double eps = 2.220446049250313e-16;
     for (size_t c0 = g0; c0 < g1;) {
         size_t c1 = g1 - c0 > 256 ? c0 + 256 : g1;
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
@@ -318,26 +317,9 @@ static int wi_group_woodbury(wiot_ctx *ctx, wiot_batch *b, const wiot_schedule *
             memset(inf, 0, sizeof *inf);
             inf->method = WIOT_METHOD_WOODBURY;
             inf->rank = k;
-            if (ku > 0)
-                cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)k, (int)ku, -1.0, W,
-                            (int)k, Yr, (int)ldy, 0.0, Sk, (int)k);
-            else
-                memset(Sk, 0, kk * sizeof *Sk);
-            double anorm = 0;
-            for (size_t c = 0; c < k; c++) {
-                Sk[c + c * k] += 1.0;
-                double sum = 0;
-                for (size_t r = 0; r < k; r++)
-                    sum += fabs(Sk[r + c * k]);
-                anorm = sum > anorm ? sum : anorm;
-            }
-            lapack_int linfo = LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, (lapack_int)k, (lapack_int)k, Sk,
-                                                   (lapack_int)k, pv);
             double rcond = 0;
-            if (linfo == 0)
-                LAPACKE_dgecon_work(LAPACK_COL_MAJOR, '1', (lapack_int)k, Sk, (lapack_int)k, anorm, &rcond,
-                                    work, iwork);
-            if (linfo != 0 || !(rcond > eps)) {
+            int linfo = wi_lowrank_factor(k, ku, -1.0, W, k, Yr, ldy, Sk, pv, work, iwork, &rcond);
+            if (linfo != 0) {
                 b->status[s] = WIOT_ESINGULAR;
                 continue;
             }
@@ -347,9 +329,7 @@ static int wi_group_woodbury(wiot_ctx *ctx, wiot_batch *b, const wiot_schedule *
                 cblas_dgemv(CblasColMajor, CblasNoTrans, (int)k, (int)ku, 1.0, W, (int)k, yu, 1, 0.0, z, 1);
             else
                 memset(z, 0, k * sizeof *z);
-            LAPACKE_dgetrs_work(LAPACK_COL_MAJOR, 'N', (lapack_int)k, 1, Sk, (lapack_int)k, pv, z,
-                                (lapack_int)k);
-            cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)k, 1.0, Y, (int)n, z, 1, 1.0, p, 1);
+            wi_lowrank_apply(n, k, 1, -1.0, Y, n, Sk, pv, z, k, p, n);   /* k x k: cannot fail */
             inf->flops = 2.0 * (double)k * (double)k * (double)ku + 2.0 / 3.0 * (double)k * (double)k * (double)k +
                          2.0 * (double)n * (double)k + 2.0 * (double)ku * (double)k +
                          setup_flops / (double)(g1 - g0);

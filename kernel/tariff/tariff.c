@@ -222,37 +222,21 @@ static int wi_wood_setup(wiot_ctx *ctx, const wiot_lu *lu, const wiot_schedule *
         wi_wood_free(ctx, w);
         return rc;
     }
-    double t0 = wi_now();
+    (void)lk;
+    double *work = wi_dalloc(ctx, 4 * k);
+    lapack_int *iwork = work ? wi_calloc(ctx, k, sizeof *iwork) : NULL;
+    if (!iwork) {
+        wi_free(ctx, work);
+        wi_wood_free(ctx, w);
+        return WIOT_ENOMEM;
+    }
+    double t0 = wi_now(), rcond = 0;
     wi_threads th;
     wi_threads_begin(ctx, &th);
-    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)k, (int)n, -1.0, w->W,
-                (int)k, w->Y, (int)n, 0.0, w->Sk, (int)k);
-    for (size_t r = 0; r < k; r++)
-        w->Sk[r + r * k] += 1.0;
-    double anorm = 0;   /* 1-norm of the capacitance matrix, for its condition */
-    for (size_t c = 0; c < k; c++) {
-        double s = 0;
-        for (size_t r = 0; r < k; r++)
-            s += fabs(w->Sk[r + c * k]);
-        anorm = s > anorm ? s : anorm;
-    }
-    lapack_int linfo = LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, lk, lk, w->Sk, lk, w->piv);
-    double rcond = 0;
-    if (linfo == 0) {
-        double *work = wi_dalloc(ctx, 4 * k);
-        lapack_int *iwork = work ? wi_calloc(ctx, k, sizeof *iwork) : NULL;
-        if (!iwork) {
-            wi_free(ctx, work);
-            wi_threads_end(&th);
-            wi_wood_free(ctx, w);
-            return WIOT_ENOMEM;
-        }
-        LAPACKE_dgecon_work(LAPACK_COL_MAJOR, '1', lk, w->Sk, lk, anorm, &rcond, work, iwork);
-        wi_free(ctx, work);
-        wi_free(ctx, iwork);
-        if (!(rcond > 2.220446049250313e-16))
-            linfo = lk;   /* numerically singular */
-    }
+    /* the capacitance I_k - W Y, factored with its condition (model/lowrank.c) */
+    int linfo = wi_lowrank_factor(k, n, -1.0, w->W, k, w->Y, n, w->Sk, w->piv, work, iwork, &rcond);
+    wi_free(ctx, work);
+    wi_free(ctx, iwork);
     wi_threads_end(&th);
     double fl = 2.0 * (double)k * (double)k * (double)n + 2.0 / 3.0 * (double)k * (double)k * (double)k;
     wi_account(ctx, fl, wi_now() - t0);
@@ -277,9 +261,7 @@ static int wi_wood_solve(wiot_ctx *ctx, const wiot_lu *lu, wi_wood *w, double *b
     wi_threads th;
     wi_threads_begin(ctx, &th);
     cblas_dgemv(CblasColMajor, CblasNoTrans, (int)k, (int)n, 1.0, w->W, (int)k, b, 1, 0.0, w->z, 1);
-    lapack_int linfo = LAPACKE_dgetrs_work(LAPACK_COL_MAJOR, 'N', (lapack_int)k, 1, w->Sk,
-                                           (lapack_int)k, w->piv, w->z, (lapack_int)k);
-    cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)k, 1.0, w->Y, (int)n, w->z, 1, 1.0, b, 1);
+    int linfo = wi_lowrank_apply(n, k, 1, -1.0, w->Y, n, w->Sk, w->piv, w->z, k, b, n);
     wi_threads_end(&th);
     *flops += 2.0 * (double)n * (double)n + 4.0 * (double)n * (double)k + 2.0 * (double)k * (double)k;
     if (linfo != 0)
