@@ -216,6 +216,10 @@ int wi_num(const char *s, size_t n, double *out);
 int wi_cell(wiot_ctx *ctx, const char *name, size_t line, const char *col, const wi_field *f,
             int empty_ok, double *out);
 
+/* The year in a file name: the first (last != 0: the last) run of exactly four digits
+ * 19xx or 20xx in the base name of path, else 0 ("wiot_2011.csv.gz" -> 2011). */
+int wi_year_in(const char *path, int last);
+
 /* ---------------------------------------------------------------- files (io.c) */
 #define WI_STOP (-1)                     /* a growth policy's "stop reading here" */
 #define WI_FIRST_MAX ((size_t)16 << 20)  /* most inflated before the first policy check */
@@ -236,6 +240,9 @@ struct stat;
 int wi_grow(wiot_ctx *ctx, const char *name, const char *kind, const wi_limit *lim, char **buf,
             size_t len, size_t *cap);
 int wi_is_gzip(const void *p, size_t n);
+/* When *buf (len bytes) is gzip, replace it by its inflated text (freeing it); else
+ * leave it. Returns WIOT_OK or wi_gunzip's error (*buf freed). */
+int wi_inflate_if_gzip(wiot_ctx *ctx, const char *name, const wi_limit *lim, char **buf, size_t *len);
 /* Inflate gzip bytes (several members) into a new NUL-terminated block. Messages
  * "<name>: truncated gzip stream ...", "... trailing garbage ...", "corrupt gzip stream: ...". */
 int wi_gunzip(wiot_ctx *ctx, const char *name, const unsigned char *in, size_t inlen,

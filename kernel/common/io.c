@@ -250,18 +250,26 @@ int wi_read_file(wiot_ctx *ctx, const char *path, int gz, const wi_limit *lim, c
     int rc = wi_read_fd(ctx, path, fd, have_st ? &st : NULL, lim, &buf, &len);
     if (rc)
         return rc;
-    if (gz && wi_is_gzip(buf, len)) {
-        char *z;
-        size_t zl;
-        rc = wi_gunzip(ctx, path, (const unsigned char *)buf, len, lim, &z, &zl);
-        wi_free(ctx, buf);
-        if (rc)
-            return rc;
-        buf = z;
-        len = zl;
-    }
+    if (gz && (rc = wi_inflate_if_gzip(ctx, path, lim, &buf, &len)))
+        return rc;
     *out = buf;
     *outlen = len;
+    return WIOT_OK;
+}
+
+int wi_inflate_if_gzip(wiot_ctx *ctx, const char *name, const wi_limit *lim, char **buf, size_t *len)
+{
+    if (!wi_is_gzip(*buf, *len))
+        return WIOT_OK;
+    char *z;
+    size_t zl;
+    int rc = wi_gunzip(ctx, name, (const unsigned char *)*buf, *len, lim, &z, &zl);
+    wi_free(ctx, *buf);
+    *buf = NULL;
+    if (rc)
+        return rc;
+    *buf = z;
+    *len = zl;
     return WIOT_OK;
 }
 

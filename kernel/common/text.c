@@ -279,3 +279,27 @@ int wi_text_next(wi_text *t)
     }
 }
 
+
+/* ------------------------------------------------------------------ years */
+int wi_year_in(const char *path, int last)
+{
+    int y = 0;
+    const char *p = strrchr(path, '/');
+    p = p ? p + 1 : path;
+    while (*p) {
+        if (*p >= '0' && *p <= '9') {
+            const char *q = p;
+            while (*q >= '0' && *q <= '9')
+                q++;
+            if (q - p == 4 && ((p[0] == '1' && p[1] == '9') || (p[0] == '2' && p[1] == '0'))) {
+                y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+                if (!last)
+                    return y;
+            }
+            p = q;
+        } else {
+            p++;
+        }
+    }
+    return y;
+}

@@ -82,25 +82,6 @@ int wi_looks_icio(const char *s, size_t n)
     return c < e && *c == '_' && c > p;
 }
 
-static size_t wi_year_last(const char *name)
-{
-    size_t y = 0;
-    const char *p = strrchr(name, '/');
-    p = p ? p + 1 : name;
-    while (*p) {
-        if (*p >= '0' && *p <= '9') {
-            const char *q = p;
-            while (*q >= '0' && *q <= '9')
-                q++;
-            if (q - p == 4 && ((p[0] == '1' && p[1] == '9') || (p[0] == '2' && p[1] == '0')))
-                y = (size_t)atoi(p);
-            p = q;
-        } else {
-            p++;
-        }
-    }
-    return y;
-}
 
 typedef struct wi_icio {
     wiot_ctx *ctx;
@@ -521,7 +502,7 @@ int wi_read_icio(wiot_ctx *ctx, const char *name, char *buf, size_t len, wi_buil
         snprintf(b->xfile, sizeof b->xfile, "%s", name);
         b->units = "millions of USD";
         b->format = WIOT_FORMAT_ICIO;
-        b->year = (int)wi_year_last(name);
+        b->year = wi_year_in(name, 1);
         int tls = 0, taxsub = 0, p33 = 0;
         for (size_t i = n; i < r.rows; i++) {
             tls |= wi_eqs(r.rl[i], "TLS");

@@ -372,16 +372,8 @@ int wi_src_read(wiot_ctx *ctx, wi_src *s, size_t i, char **out, size_t *outlen, 
         }
         buf[len] = '\0';
     }
-    if (len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b) {
-        char *z;
-        size_t zl;
-        rc = wi_gunzip(ctx, s->shown, (const unsigned char *)buf, len, NULL, &z, &zl);
-        wi_free(ctx, buf);
-        if (rc)
-            return rc;
-        buf = z;
-        len = zl;
-    }
+    if ((rc = wi_inflate_if_gzip(ctx, s->shown, NULL, &buf, &len)))
+        return rc;
     *out = buf;
     *outlen = len;
     return WIOT_OK;

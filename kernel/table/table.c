@@ -42,37 +42,7 @@ const char *wi_basename(const char *path)
     return s ? s + 1 : path;
 }
 
-/* First run of exactly four digits 19xx or 20xx in the base name, else 0. */
-int wi_year_of(const char *base)
-{
-    const char *p = base;
-    while (*p) {
-        if (*p >= '0' && *p <= '9') {
-            const char *q = p;
-            while (*q >= '0' && *q <= '9')
-                q++;
-            if (q - p == 4 && ((p[0] == '1' && p[1] == '9') || (p[0] == '2' && p[1] == '0')))
-                return (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-            p = q;
-        } else {
-            p++;
-        }
-    }
-    return 0;
-}
 
-/* Label of value column j: country-sector, country-fd, or "GO". */
-const char *wi_col_label(const wiot_table *t, size_t j, char *buf)
-{
-    if (j < t->n)
-        snprintf(buf, WI_LABEL_MAX, "%s_%s", t->country[j / t->S], t->sector[j % t->S]);
-    else if (j < t->n + t->C * t->K)
-        snprintf(buf, WI_LABEL_MAX, "%s_%s", t->country[(j - t->n) / t->K],
-                 t->fdcat[(j - t->n) % t->K]);
-    else
-        snprintf(buf, WI_LABEL_MAX, "GO");
-    return buf;
-}
 
 /* ------------------------------------------------------- table allocation */
 void wi_table_release(wiot_table *t)
@@ -155,7 +125,7 @@ int wi_table_alloc(wiot_ctx *ctx, size_t C, size_t S, size_t K, const char *name
         wi_table_release(t);
         return WIOT_ENOMEM;
     }
-    t->year = wi_year_of(t->name);
+    t->year = wi_year_in(t->name, 0);
     *out = t;
     return WIOT_OK;
 }
@@ -184,28 +154,6 @@ int wi_labels_alloc(wiot_ctx *ctx, wiot_table *t, const char *const *src,
     return WIOT_OK;
 }
 
-int wi_warn(wiot_ctx *ctx, wiot_table *t, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-int wi_warn(wiot_ctx *ctx, wiot_table *t, const char *fmt, ...)
-{
-    if (t->check.warnings >= WI_WARN_MAX)
-        return WIOT_OK;
-    if (!t->warn) {
-        t->warn = wi_calloc(ctx, WI_WARN_MAX, sizeof(char *));
-        if (!t->warn)
-            return WIOT_ENOMEM;
-    }
-    char buf[WI_MSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    char *w = wi_strdup(ctx, buf);
-    if (!w)
-        return WIOT_ENOMEM;
-    t->warn[t->check.warnings++] = w;
-    return WIOT_OK;
-}
 
 /* ------------------------------------------------------------- from arrays */
 static int wi_desc_codes(wiot_ctx *ctx, const char *name, const char *kind,

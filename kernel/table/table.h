@@ -64,8 +64,6 @@ struct wi_ext {
  * code in codes[count], or (size_t)-1. */
 size_t wi_table_find(char *const *codes, size_t count, const char *code);
 const char *wi_basename(const char *path);
-/* First run of exactly four digits 19xx or 20xx in the base name, else 0. */
-int wi_year_of(const char *base);
 /* Label of value column j: country-sector, country-fd, or "GO" (buf: WI_LABEL_MAX). */
 const char *wi_col_label(const wiot_table *t, size_t j, char *buf);
 void wi_table_release(wiot_table *t);

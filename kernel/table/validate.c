@@ -25,6 +25,42 @@
 /* Checks shared by the loader and wiot_table_new. t has labels, Z, F and x; fills v
  * and check. va and go are the file's TOT,VA and TOT,GO rows (n + C*K + 1 values) or
  * NULL; with lines set, row i is reported at line i+2, the VA row at n+2, GO at n+3. */
+/* Label of value column j: country-sector, country-fd, or "GO". */
+const char *wi_col_label(const wiot_table *t, size_t j, char *buf)
+{
+    if (j < t->n)
+        snprintf(buf, WI_LABEL_MAX, "%s_%s", t->country[j / t->S], t->sector[j % t->S]);
+    else if (j < t->n + t->C * t->K)
+        snprintf(buf, WI_LABEL_MAX, "%s_%s", t->country[(j - t->n) / t->K],
+                 t->fdcat[(j - t->n) % t->K]);
+    else
+        snprintf(buf, WI_LABEL_MAX, "GO");
+    return buf;
+}
+
+int wi_warn(wiot_ctx *ctx, wiot_table *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int wi_warn(wiot_ctx *ctx, wiot_table *t, const char *fmt, ...)
+{
+    if (t->check.warnings >= WI_WARN_MAX)
+        return WIOT_OK;
+    if (!t->warn) {
+        t->warn = wi_calloc(ctx, WI_WARN_MAX, sizeof(char *));
+        if (!t->warn)
+            return WIOT_ENOMEM;
+    }
+    char buf[WI_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char *w = wi_strdup(ctx, buf);
+    if (!w)
+        return WIOT_ENOMEM;
+    t->warn[t->check.warnings++] = w;
+    return WIOT_OK;
+}
+
 int wi_validate(wiot_ctx *ctx, wiot_table *t, const char *name, int lines,
                        const double *va, const double *go)
 {
