@@ -21,6 +21,8 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DATADIR ?= $(PREFIX)/share/wiot
+MANDIR ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -122,6 +124,7 @@ cli-test: all
 	sh tests/cli_tests.sh ./$(CLI)
 	sh tests/cli_bad.sh ./$(CLI)
 	sh tests/cli_structure.sh ./$(CLI)
+	sh tests/layers.sh $(BUILD)
 
 install-test: all
 	sh tests/install_test.sh
@@ -223,11 +226,15 @@ install: all wiot.pc
 	install -m 644 include/wiot.h $(DESTDIR)$(INCLUDEDIR)/wiot.h
 	install -m 644 wiot.pc $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc
 	cp -R data/. $(DESTDIR)$(DATADIR)/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONDIR)
+	./$(CLI) man > $(DESTDIR)$(MANDIR)/man1/wiot.1
+	./$(CLI) completion > $(DESTDIR)$(COMPLETIONDIR)/wiot
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/wiot $(DESTDIR)$(LIBDIR)/libwiot.a $(DESTDIR)$(LIBDIR)/libwiot.so* \
 	  $(DESTDIR)$(INCLUDEDIR)/wiot.h $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(MANDIR)/man1/wiot.1 $(DESTDIR)$(COMPLETIONDIR)/wiot
 
 # ---- MPI build (optional): wiot-mpi and the MPI entry points (include/wiot_mpi.h)
 MPICC ?= mpicc

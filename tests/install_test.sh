@@ -18,6 +18,9 @@ test "$out" = "$out2" || { echo "install test: static and shared builds differ";
 readelf -d "$root/usr/local/lib/libwiot.so" | grep -q "SONAME.*libwiot.so.0" || { echo "install test: no soname"; exit 1; }
 "$root/usr/local/bin/wiot" version >/dev/null
 test -f "$root/usr/local/share/wiot/wiod2013/wiot_2011.csv.gz"
+grep -q '^\.TH WIOT 1' "$root/usr/local/share/man/man1/wiot.1"
+grep -q '^complete -F _wiot wiot$' "$root/usr/local/share/bash-completion/completions/wiot"
 make -s uninstall DESTDIR="$root" PREFIX=/usr/local
 test ! -e "$root/usr/local/lib/libwiot.a"
+test ! -e "$root/usr/local/share/man/man1/wiot.1"
 echo "install test: 1 passed, 0 failed"
