@@ -49,9 +49,21 @@ int usage_error(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+/* Each distinct warning is printed once per run (a scenario file read again for every
+ * year of --years warns once): FNV-1a hashes of the messages seen so far. */
 static void log_warning(void *ud, int level, const char *msg)
 {
+    static unsigned long long seen[256];
+    static size_t nseen;
     (void)ud;
+    unsigned long long h = 1469598103934665603ULL;
+    for (const char *p = msg; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    for (size_t i = 0; i < nseen; i++)
+        if (seen[i] == h)
+            return;
+    if (nseen < sizeof seen / sizeof *seen)
+        seen[nseen++] = h;
     fprintf(stderr, "wiot: %s: %s\n", level == WIOT_LOG_WARN ? "warning" : "note", msg);
 }
 
@@ -77,6 +89,7 @@ enum { OPT_MAX_MEMORY = 2000 };   /* accepted by every command */
  * whose --format names its output) and --keep-splits are accepted by every command */
 enum { OPT_KEEP_SPLITS = 2100, OPT_REGIONS, OPT_SECTORS, OPT_MAP };
 enum { OPT_INVERSE = 2200 };   /* wiot leontief --inverse auto|lapack|recursive */
+enum { OPT_CONTENT_MEASURE = 2300 };   /* tariff, sweep, scenarios: --content-measure va|gross */
 
 /* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
  * or "iB" is allowed). -1 if malformed. */
@@ -131,6 +144,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         {"keep-splits", no_argument, 0, OPT_KEEP_SPLITS}, {"regions", required_argument, 0, OPT_REGIONS},
         {"sectors", required_argument, 0, OPT_SECTORS}, {"map", required_argument, 0, OPT_MAP},
         {"inverse", required_argument, 0, OPT_INVERSE},
+        {"content-measure", required_argument, 0, OPT_CONTENT_MEASURE},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->threads = -1;
@@ -156,6 +170,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_PASS: name = "passthrough"; break;
         case OPT_METHOD: name = "method"; break;
         case OPT_INVERSE: name = "inverse"; break;
+        case OPT_CONTENT_MEASURE: name = "content-measure"; break;
         case OPT_QUIET: name = "quiet"; break;
         case OPT_TOP: name = "top"; break;
         case OPT_SCALE: name = "scale"; break;
@@ -239,6 +254,14 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
                 o->inverse = WIOT_INVERSE_RECURSIVE;
             else
                 return usage_error(cmd, "--inverse takes auto, lapack or recursive, got '%s'", optarg);
+            break;
+        case OPT_CONTENT_MEASURE:
+            if (!strcmp(optarg, "va"))
+                o->content_measure = WIOT_MEASURE_VA;
+            else if (!strcmp(optarg, "gross"))
+                o->content_measure = WIOT_MEASURE_GROSS;
+            else
+                return usage_error(cmd, "--content-measure takes va or gross, got '%s'", optarg);
             break;
         case OPT_QUIET: o->quiet = 1; break;
         case OPT_TOP:
@@ -863,8 +886,9 @@ static const char *TARIFF_HELP =
     "costs, first-order cumulative tariffs (c = L^T d) and the exact cascading model\n"
     "(I - A^T - E^T) dp = d; consumer and final users' prices per country, extra input\n"
     "costs and tariff revenue (millions of USD), with each country's role.\n"
-    "  -s FILE      scenario file (CSV: scenario,imposer,target,sector,rate); repeatable.\n"
-    "               default: the built-in scenarios (data/scenarios/wiod2013)\n"
+    "  -s FILE      scenario file (CSV: scenario,imposer,target,sector,rate[,measure]);\n"
+    "               repeatable. default: the built-in scenarios (data/scenarios/wiod2013);\n"
+    "               list them with 'wiot scenarios'\n"
     "  -n NAME      scenario to run; A+B stacks A and B (rates add); repeatable, each -n\n"
     "               is a separate run. default: " DEFAULT_SCENARIO "\n"
     "  --passthrough R   share of tariffs passed on at every stage, 0..1 (default 1)\n"
@@ -877,7 +901,10 @@ static const char *TARIFF_HELP =
     "               the weighted mean of their rates (README.md, \"Scenario classifications\")\n"
     "  --years Y    run on several tables: FROM:TO or a comma list of WIOD 2013 years\n"
     "               (1995..2011, from the data folder) or of table files; the CSV files\n"
-    "               then start with a year column\n";
+    "               then start with a year column\n"
+    "  --content-measure M  shares behind content-based lines (measure on_content_of=,\n"
+    "               except_content_of=, unless_content_of=): va (value-added content,\n"
+    "               default) or gross (total requirements), README \"Content-based tariffs\"\n";
 
 typedef struct run {
     const char *name;
@@ -1204,7 +1231,7 @@ static int translate_schedule(wiot_ctx *ctx, wiot_schedule **s, const wiot_map *
 static int cmd_tariff(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("tariff", argc, argv, &o, ",t,s,n,o,threads,passthrough,method,top,quiet,years,map,",
+    int rc = parse_opts("tariff", argc, argv, &o, ",t,s,n,o,threads,passthrough,method,top,quiet,years,map,content-measure,",
                         TARIFF_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
@@ -1282,7 +1309,7 @@ static int cmd_tariff(int argc, char **argv)
                 rc = 1;
             } else if (rn->owner != g_par.rank) {
                 /* computed elsewhere; moved here below */
-            } else if ((rc = wiot_scenarios_schedule(ctx, sc, rn->name, &s)) ||
+            } else if ((rc = wiot_scenarios_schedule_lu(ctx, sc, lu, rn->name, o.content_measure, &s)) ||
                        (tmap && (rc = translate_schedule(ctx, &s, tmap, t))) ||
                        (rc = wiot_tariff(ctx, lu, s, o.rho, o.models, rn->r))) {
                 rc = fail(ctx, rc);
@@ -1424,6 +1451,7 @@ static const char *MAIN_HELP =
     "  content       a source's value-added (or gross) content in every product; thresholds\n"
     "  tiva          trade in value added per country: DVA, FVA, participation, VAX\n"
     "  extract       hypothetical extraction of a source's supply: output lost\n"
+    "  scenarios     the built-in (or -s) scenarios; one scenario's rates and content shares\n"
     "  version       library version\n"
     "every command also takes --max-memory SIZE (e.g. 4G): refuse work that needs more\n";
 
@@ -1462,6 +1490,8 @@ int main(int argc, char **argv)
         return cmd_tiva(argc - 1, argv + 1);
     if (!strcmp(cmd, "extract"))
         return cmd_extract(argc - 1, argv + 1);
+    if (!strcmp(cmd, "scenarios"))
+        return cmd_scenarios(argc - 1, argv + 1);
     fprintf(stderr, "wiot: unknown command '%s' (see 'wiot --help')\n", cmd);
     return EXIT_USAGE;
 }

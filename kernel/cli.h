@@ -46,6 +46,8 @@ typedef struct opts {
     const char *threshold;    /* --threshold X[,Y...] */
     const char *to;           /* --to COUNTRIES */
     int by_sector;            /* --by-sector */
+    int content_measure;      /* --content-measure va|gross: enum wiot_measure of the shares
+                                 behind content-based scenario lines (default va) */
 } opts;
 
 typedef struct outfile {
@@ -102,6 +104,7 @@ int cmd_convert(int argc, char **argv);
 int cmd_content(int argc, char **argv);   /* cli_exposure.c */
 int cmd_tiva(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_scenarios(int argc, char **argv);   /* cli_scenarios.c */
 const char *role_name(int role);
 
 #endif

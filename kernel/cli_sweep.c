@@ -140,7 +140,7 @@ static double quantile(const double *sorted, size_t n, double q)
 int cmd_sweep(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("sweep", argc, argv, &o, ",t,s,n,o,threads,passthrough,method,quiet,scale,draws,seed,sd,",
+    int rc = parse_opts("sweep", argc, argv, &o, ",t,s,n,o,threads,passthrough,method,quiet,scale,draws,seed,sd,content-measure,",
                         SWEEP_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
@@ -172,15 +172,16 @@ int cmd_sweep(int argc, char **argv)
     if ((rc = make_ctx(&o, &ctx)) || (rc = load_table(ctx, &o, &t, NULL)) ||
         (rc = load_scenarios(ctx, &o, t, &sc)))
         goto done;
-    if ((rc = wiot_scenarios_schedule(ctx, sc, o.names[0], &base)) ||
-        (rc = wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, NULL)) || (rc = wiot_batch_new(ctx, lu, CHUNK, &b))) {
+    if ((rc = wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, NULL)) ||
+        (rc = wiot_scenarios_schedule_lu(ctx, sc, lu, o.names[0], o.content_measure, &base)) ||
+        (rc = wiot_batch_new(ctx, lu, CHUNK, &b))) {
         rc = fail(ctx, rc);
         goto done;
     }
     const size_t C = wiot_table_countries(t), S = wiot_table_sectors(t), K = wiot_table_fd_categories(t);
     const size_t total = o.scale ? (size_t)steps : (size_t)o.draws;
     /* the non-zero pattern of the base schedule */
-    const double *rates = wiot_schedule_rates(base);
+    const double *rates = wiot_schedule_rates(base), *ntb = wiot_schedule_ntb(base);
     size_t nnz = 0;
     nz = malloc((C * C * S + 1) * sizeof *nz);
     cons = malloc((C * total + 1) * sizeof *cons);
@@ -227,8 +228,10 @@ int cmd_sweep(int argc, char **argv)
             scales[idx] = f;
             for (size_t z = 0; z < nnz; z++) {
                 size_t p = nz[z], d = p / (C * S), c = (p / S) % C, s = p % S;
-                double v = rates[p] * (o.scale ? f : exp(sd * rng_normal(&r) - 0.5 * sd * sd));
-                if ((rc = wiot_schedule_set(ctx, slot[q], d, c, s, v))) {
+                double g = o.scale ? f : exp(sd * rng_normal(&r) - 0.5 * sd * sd);
+                /* an NTB part scales with its cell, so it stays revenue-free */
+                if ((rc = wiot_schedule_set(ctx, slot[q], d, c, s, rates[p] * g)) ||
+                    (ntb && (rc = wiot_schedule_set_ntb(ctx, slot[q], d, c, s, ntb[p] * g)))) {
                     rc = fail(ctx, rc);
                     goto done;
                 }

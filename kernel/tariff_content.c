@@ -11,6 +11,8 @@
 
 /* Shares of the distinct sources met while building one expression. */
 typedef struct wi_share_cache {
+    const wiot_scenarios *sc;
+    const char *fname;
     const wiot_lu *lu;
     int measure;
     size_t n, count, cap;
@@ -41,6 +43,11 @@ static int wi_share_lookup(void *ud, wiot_ctx *ctx, const wi_spec *sp, const dou
         return wi_error(ctx, WIOT_EINVAL, "scenario '%s' (%s:%zu) has a content measure (content of "
                         "'%s') but no factorization was given", sp->scenario, sp->file, sp->line,
                         sp->text);
+    if (!K->count && !wi_scen_fits(K->sc, K->lu->t))
+        return wi_error(ctx, WIOT_EINVAL, "%s: scenario '%s' (%s:%zu): the factorization's table "
+                        "(%s) does not have the scenario set's countries and sectors (a set read "
+                        "through a sector map cannot hold content measures)", K->fname,
+                        sp->scenario, sp->file, sp->line, wiot_table_name(K->lu->t));
     if (K->count == K->cap) {
         size_t cap = K->cap ? 2 * K->cap : 4;
         struct wi_share_entry *ne = wi_calloc(ctx, cap, sizeof *ne);
@@ -91,12 +98,10 @@ static int wi_resolve(wiot_ctx *ctx, const wiot_scenarios *sc, const wiot_lu *lu
     if (lu && lu->model != WIOT_LEONTIEF)
         return wi_error(ctx, WIOT_EINVAL, "%s: content shares need a Leontief factorization, not "
                         "a Ghosh one", fname);
-    if (lu && !wi_scen_fits(sc, lu->t))
-        return wi_error(ctx, WIOT_EINVAL, "%s: the factorization's table (%s) does not have the "
-                        "scenario set's countries and sectors (a set read through a sector map "
-                        "cannot hold content measures)", fname, wiot_table_name(lu->t));
     wi_share_cache K;
     memset(&K, 0, sizeof K);
+    K.sc = sc;
+    K.fname = fname;
     K.lu = lu;
     K.measure = measure;
     K.n = lu ? lu->n : 0;
