@@ -49,22 +49,36 @@ int usage_error(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-/* Each distinct warning is printed once per run (a scenario file read again for every
- * year of --years warns once): FNV-1a hashes of the messages seen so far. */
+/* Warnings are collected while a command runs and printed when it ends, each distinct
+ * message once (a scenario file read again for every year of --years warns once), and
+ * only when the command succeeds: a failing command prints its one error line alone
+ * (README "Command line"). */
+#define MAX_WARN 64
+static char *g_warn[MAX_WARN];
+static size_t g_nwarn, g_nwarn_more;
 static void log_warning(void *ud, int level, const char *msg)
 {
-    static unsigned long long seen[256];
-    static size_t nseen;
     (void)ud;
-    unsigned long long h = 1469598103934665603ULL;
-    for (const char *p = msg; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    for (size_t i = 0; i < nseen; i++)
-        if (seen[i] == h)
+    char line[1200];
+    snprintf(line, sizeof line, "wiot: %s: %s\n", level == WIOT_LOG_WARN ? "warning" : "note", msg);
+    for (size_t i = 0; i < g_nwarn; i++)
+        if (!strcmp(g_warn[i], line))
             return;
-    if (nseen < sizeof seen / sizeof *seen)
-        seen[nseen++] = h;
-    fprintf(stderr, "wiot: %s: %s\n", level == WIOT_LOG_WARN ? "warning" : "note", msg);
+    if (g_nwarn < MAX_WARN && (g_warn[g_nwarn] = strdup(line)))
+        g_nwarn++;
+    else
+        g_nwarn_more++;
+}
+static void flush_warnings(int print)
+{
+    for (size_t i = 0; i < g_nwarn; i++) {
+        if (print)
+            fputs(g_warn[i], stderr);
+        free(g_warn[i]);
+    }
+    if (print && g_nwarn_more)
+        fprintf(stderr, "wiot: warning: %zu more warnings not shown\n", g_nwarn_more);
+    g_nwarn = g_nwarn_more = 0;
 }
 
 /* Options shared by every subcommand. */
@@ -1455,7 +1469,16 @@ static const char *MAIN_HELP =
     "  version       library version\n"
     "every command also takes --max-memory SIZE (e.g. 4G): refuse work that needs more\n";
 
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    flush_warnings(rc == 0);
+    return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(MAIN_HELP, stderr);

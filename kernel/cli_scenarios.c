@@ -472,6 +472,8 @@ int cmd_scenarios(int argc, char **argv)
         argv++;
         argc--;
     }
+    if (name && strchr(name, '+'))
+        return usage_error("scenarios", "'%s' is a stack; give one name", name);
     opts o;
     int rc = parse_opts("scenarios", argc, argv, &o, ",t,s,o,threads,top,quiet,content-measure,",
                         SCENARIOS_HELP);
@@ -491,7 +493,7 @@ int cmd_scenarios(int argc, char **argv)
             wiot_schedule *s = NULL;
             rc = wiot_scenarios_schedule(ctx, sc, name, &s);
             wiot_schedule_free(s);
-            rc = rc ? fail(ctx, rc) : usage_error("scenarios", "'%s' is a stack; give one name", name);
+            rc = fail(ctx, rc ? rc : WIOT_ENOTFOUND);
         } else
             rc = show_one(ctx, &o, t, sc, idx);
     }
