@@ -13,11 +13,15 @@
  *    last line may lack its line end. A UTF-8 byte-order mark at the start is skipped.
  *    gzip-compressed input and NUL bytes are rejected.
  *  - Blank lines (empty or only spaces/tabs) and comment lines (first non-blank
- *    character '#') are ignored anywhere, also before the header. There are no
- *    trailing comments: a '#' inside a record is part of its field.
- *  - The first other line is the header, exactly "scenario,imposer,target,sector,rate".
- *  - Every record has exactly 5 fields separated by ','. There is no quoting and no
- *    trimming: spaces are part of a field (and make it invalid). No field may be empty.
+ *    character '#') are ignored anywhere, also before the header. A trailing comment
+ *    -- a space or tab, then '#', then anything to the line end -- ends a record or the
+ *    header (the white space before it is dropped); a '#' not preceded by a space or
+ *    tab is part of its field (a name may hold one).
+ *  - The first other line is the header, exactly "scenario,imposer,target,sector,rate"
+ *    or "scenario,imposer,target,sector,rate,measure".
+ *  - Every record has exactly 5 fields separated by ',' (5 or 6 under the 6-column
+ *    header: a missing measure is 'tariff'). There is no quoting and no trimming:
+ *    spaces are part of a field (and make it invalid). No field may be empty.
  *  - Line numbers in messages count every physical line from 1.
  *
  * Fields
@@ -63,12 +67,23 @@
  *    with the same inclusion/exclusion rule as countries.
  *  - rate: the additional ad valorem rate as a fraction (0.25 = 25 %). The whole field
  *    must parse with strtod (C locale syntax; decimal, exponent and hex forms; no
- *    leading or trailing space), be finite and be > -1.
+ *    leading or trailing space), be finite and be > -1. A rate above 2 (200 %) loads
+ *    but logs a warning (WIOT_LOG_WARN, "<file>:<line>: field 'rate': rate 25 is above
+ *    2 ..."): 25 meant as 25 % would be a 2500 % duty.
+ *  - measure (optional, METHODS.md §3.6; wiot.h "content-based tariffs"): 'tariff'
+ *    (the default), 'ntb' (a non-tariff barrier's ad valorem equivalent: prices as a
+ *    tariff, no revenue), 'on_content_of=SPEC', 'except_content_of=SPEC' or
+ *    'unless_content_of=SPEC>=X', SPEC = COUNTRIES[:SECTORS] in the syntax of the
+ *    imposer/target and sector fields with ';' between items, X a number in [0, 1].
+ *    The codes of SPEC are checked here; the shares are computed when a schedule is
+ *    built with a factorization (tariff_content.c).
  *
  * Semantics
  *  - A scenario's schedule starts at 0 everywhere. Its lines are applied in file
- *    order; each SETS rate(d <- c, s) = rate for every selected d, c, s, so when
- *    lines overlap the later line wins. Pairs with d == c are skipped silently (the
+ *    order; each SETS rate(d <- c, s) = rate (its effective rate for content
+ *    measures) for every selected d, c, s, so when lines overlap the later line wins;
+ *    tariff-type lines and ntb lines are two layers, each with that rule, and the
+ *    schedule's rate is their sum (its NTB part kept apart for revenue). Pairs with d == c are skipped silently (the
  *    rate inside a country is always 0).
  *  - A name already in the set (from an earlier file, or loading the same file
  *    twice) is an error: a scenario cannot be split across files.
@@ -80,15 +95,18 @@
  *
  * Status codes: WIOT_EIO (cannot open or read the file), WIOT_EFORMAT (syntax:
  * header, field count, empty field or item, bad name, not a number, reversed range,
- * empty selection, gzip/binary), WIOT_ENOTFOUND (unknown country, sector or group,
- * group with no member in the table, group 'goods' undefined), WIOT_EDATA (rate not
- * finite or <= -1; a stack summing to <= -1), WIOT_EINVAL (a scenario name already
+ * empty selection, gzip/binary, unknown measure, missing threshold), WIOT_ENOTFOUND
+ * (unknown country, sector or group -- also in a measure's SPEC --, group with no
+ * member in the table, group 'goods' undefined), WIOT_EDATA (rate not finite or
+ * <= -1; a stack summing to <= -1; a threshold outside [0, 1]), WIOT_EINVAL (a scenario name already
  * loaded; bad arguments), WIOT_ETOOLARGE, WIOT_ENOMEM. Messages read
  * "<file>:<line>: field '<field>': <what>".
  *
  * Storage: the set copies the table's codes (it does not refer to the table). Each
- * loaded file becomes one block: resolved lines (24 bytes each: offset and counts of
- * three index lists, rate), the index lists (uint32), the names. Lines of a scenario
+ * loaded file becomes one block: resolved lines (64 bytes each: offset and counts of
+ * three index lists, rate, measure, threshold, the content source's index lists, line
+ * number, offset of the fields as written), the index lists (uint32), the names and
+ * the fields as written. Lines of a scenario
  * are contiguous in its block, in file order, so building a schedule is a plain
  * loop over them. */
 #define _POSIX_C_SOURCE 200809L
