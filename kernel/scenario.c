@@ -103,7 +103,7 @@
  * "<file>:<line>: field '<field>': <what>".
  *
  * Storage: the set copies the table's codes (it does not refer to the table). Each
- * loaded file becomes one block: resolved lines (64 bytes each: offset and counts of
+ * loaded file becomes one block: resolved lines (56 bytes each: offset and counts of
  * three index lists, rate, measure, threshold, the content source's index lists, line
  * number, offset of the fields as written), the index lists (uint32), the names and
  * the fields as written. Lines of a scenario
