@@ -340,6 +340,48 @@ Test(content_tariff, ntb_prices_like_tariff_without_revenue)
     teardown(&f);
 }
 
+/* A scenario set in another sector classification (wiot_scenarios_new_mapped): the NTB
+ * part is translated with the rates (weighted means are linear), so revenue still
+ * leaves it out: c1 = mean(0.2 NTB, 0.1 tariff) = 0.15 with NTB part 0.1. */
+Test(content_tariff, ntb_through_a_sector_map)
+{
+    fixture f = setup(NULL);
+    static const char mtext[] = "code,group\nx1,c1\nx2,c1\nx3,c2\nx4,c17\n";
+    wiot_map *map = NULL;
+    wiot_scenarios *ms = NULL;
+    cr_assert_eq(wiot_map_load_buffer(f.ctx, mtext, strlen(mtext), "m.csv", &map), WIOT_OK, "%s",
+                 wiot_errmsg(f.ctx));
+    cr_assert_eq(wiot_scenarios_new_mapped(f.ctx, f.t, map, &ms), WIOT_OK, "%s", wiot_errmsg(f.ctx));
+    static const char text[] = HDR6 "m,USA,CHN,x1,0.2,ntb\nm,USA,CHN,x2,0.1\n"
+                                    "c,USA,CHN,x3,0.1,on_content_of=CHN\n";
+    cr_assert_eq(wiot_scenarios_load_buffer(f.ctx, ms, text, strlen(text), "ms.csv"), WIOT_OK, "%s",
+                 wiot_errmsg(f.ctx));
+    wiot_schedule *s = NULL, *ts = NULL, *flat = NULL;
+    cr_assert_eq(wiot_scenarios_schedule_lu(f.ctx, ms, f.lu, "m", WIOT_MEASURE_VA, &s), WIOT_OK, "%s",
+                 wiot_errmsg(f.ctx));
+    cr_assert_eq(wiot_schedule_translate(f.ctx, s, map, f.t, &ts), WIOT_OK, "%s", wiot_errmsg(f.ctx));
+    assert_close(R(ts, USA, CHN, C1), 0.15, 2 * DBL_EPSILON * 0.15);
+    cr_assert_not_null(wiot_schedule_ntb(ts));
+    assert_close(wiot_schedule_ntb(ts)[(USA * NC + CHN) * NS + C1], 0.1, 1e-17);
+    cr_assert_eq(wiot_schedule_new(f.ctx, f.t, &flat), WIOT_OK);
+    cr_assert_eq(wiot_schedule_set(f.ctx, flat, USA, CHN, C1, 0.05), WIOT_OK);
+    double r1[NC], r2[NC];
+    cr_assert_eq(wiot_tariff_revenue(f.ctx, f.t, ts, r1), WIOT_OK);
+    cr_assert_eq(wiot_tariff_revenue(f.ctx, f.t, flat, r2), WIOT_OK);
+    assert_rel(r1[USA], r2[USA], 1e-14);
+    /* a content line in a mapped set cannot be resolved on the table's LU */
+    wiot_schedule *c = NULL;
+    cr_assert_eq(wiot_scenarios_schedule_lu(f.ctx, ms, f.lu, "c", WIOT_MEASURE_VA, &c), WIOT_EINVAL);
+    cr_assert(strstr(wiot_errmsg(f.ctx), "a set read through a sector map cannot hold content measures"));
+    cr_assert_null(c);
+    wiot_schedule_free(s);
+    wiot_schedule_free(ts);
+    wiot_schedule_free(flat);
+    wiot_scenarios_free(ms);
+    wiot_map_free(map);
+    teardown(&f);
+}
+
 /* --------------------------------------------------------- file syntax */
 /* Trailing comments (whitespace then '#') are allowed, the README's example loads; a '#'
  * not preceded by white space stays part of its field. */
