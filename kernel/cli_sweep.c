@@ -26,7 +26,9 @@ static const char *SWEEP_HELP =
     "               1) makes draws reproducible (xoshiro256**, Box-Muller). -o writes per\n"
     "               country: scenario,country,role,draws,mean,sd,q05,q50,q95 of the\n"
     "               consumer-price change (quantiles by linear interpolation).\n"
-    "  -s, --passthrough, --method, -t as for wiot tariff (built-in scenarios by default).\n";
+    "  -s, --passthrough, --method, --content-measure, -t as for wiot tariff (built-in\n"
+    "               scenarios by default). Content-based lines are resolved once, on the\n"
+    "               table's shares; NTB parts scale with their cells and stay revenue-free.\n";
 
 #define CHUNK 256
 

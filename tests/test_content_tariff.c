@@ -624,6 +624,14 @@ Test(content_tariff, allocation_failures)
             cr_assert(rc || wiot_schedule_ntb(cp));
             wiot_schedule_free(cp);
         }
+        if (!rc) {   /* the NTB part of a plain schedule is allocated on first use */
+            wiot_schedule *z = NULL;
+            rc = wiot_schedule_new(ctx, f.t, &z);
+            if (!rc)
+                rc = wiot_schedule_set_ntb(ctx, z, USA, CHN, C1, 0.1);
+            cr_assert(rc || wiot_schedule_ntb(z));
+            wiot_schedule_free(z);
+        }
         cr_assert(rc == WIOT_OK || rc == WIOT_ENOMEM, "k = %ld: rc %d: %s", k, rc, wiot_errmsg(ctx));
         if (rc == WIOT_OK) {
             cr_assert_not_null(wiot_schedule_ntb(s));
