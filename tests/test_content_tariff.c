@@ -691,6 +691,66 @@ Test(content_tariff_wiod2013, shipped_content_scenarios, .timeout = 120)
             cr_assert_eq(wiot_schedule_get(chip, usa, c, k), want, "%zu %zu", c, k);
         }
     (void)chn;
+    /* against the independent numpy computation (tests/content_tariff_ref.py): the same
+     * quantities by an explicit inverse instead of a transposed LU solve, so they agree
+     * to rounding: 1e-12 relative (cond(I - A) is about 10 for WIOD 2011) */
+    wiot_schedule *gross = NULL, *roo = NULL;
+    cr_assert_eq(wiot_scenarios_schedule_lu(ctx, sc, lu, "us232_autos_2025-05-03_usmca_content",
+                                            WIOT_MEASURE_GROSS, &gross), WIOT_OK);
+    cr_assert_eq(wiot_scenarios_schedule_lu(ctx, sc, lu, "us232_autos_usmca_roo75_illustrative",
+                                            WIOT_MEASURE_VA, &roo), WIOT_OK);
+    double *usmca = malloc(n * sizeof *usmca), *usg = malloc(n * sizeof *usg);
+    cr_assert(usmca && usg);
+    cr_assert_eq(wiot_select(ctx, t, "USMCA", mask, NULL), WIOT_OK);
+    cr_assert_eq(wiot_content(ctx, lu, mask, WIOT_MEASURE_VA, usmca, NULL), WIOT_OK);
+    cr_assert_eq(wiot_select(ctx, t, "USA", mask, NULL), WIOT_OK);
+    cr_assert_eq(wiot_content(ctx, lu, mask, WIOT_MEASURE_GROSS, usg, NULL), WIOT_OK);
+    char *ref = test_slurp("content_tariff_expected.csv", NULL);
+    cr_assert_not_null(ref, "tests/content_tariff_expected.csv (from content_tariff_ref.py)");
+    size_t checked = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(ref, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char q[32], cty[8], sec[8];
+        double want;
+        if (sscanf(line, "%31[^,],%7[^,],%7[^,],%lf", q, cty, sec, &want) != 4)
+            continue;   /* the header */
+        size_t c = wiot_table_find_country(t, cty), k = wiot_table_find_sector(t, sec), j = c * S + k;
+        cr_assert(c < C && k < S, "%s", line);
+        double got = !strcmp(q, "us_va_share") ? us[j]
+                   : !strcmp(q, "us_gross_share") ? usg[j]
+                   : !strcmp(q, "usmca_va_share") ? usmca[j]
+                   : !strcmp(q, "effective_va") ? wiot_schedule_get(cont, usa, c, k)
+                   : !strcmp(q, "effective_gross") ? wiot_schedule_get(gross, usa, c, k)
+                   : !strcmp(q, "chip_effective") ? wiot_schedule_get(chip, usa, c, k) : NAN;
+        cr_assert(rel_close(got, want, 1e-12, 1e-300), "%s: wiot %.17g, numpy %.17g", line, got, want);
+        if (!strcmp(q, "usmca_va_share"))   /* above 0.75: the rule of origin exempts it */
+            cr_assert_eq(wiot_schedule_get(roo, usa, c, k), want >= 0.75 ? 0.0 : 0.25);
+        checked++;
+    }
+    cr_assert_eq(checked, 34);
+    free(ref);
+    free(usmca);
+    free(usg);
+    wiot_schedule_free(gross);
+    wiot_schedule_free(roo);
+    /* the chip tariff prices exactly as a flat schedule at its effective rates */
+    wiot_schedule *fl = NULL;
+    cr_assert_eq(wiot_schedule_new(ctx, t, &fl), WIOT_OK);
+    for (size_t c = 0; c < C; c++)
+        for (size_t k = 0; k < S; k++)
+            cr_assert_eq(wiot_schedule_set(ctx, fl, usa, c, k, wiot_schedule_get(chip, usa, c, k)), WIOT_OK);
+    wiot_result *ra = NULL, *rb = NULL;
+    cr_assert_eq(wiot_result_new(ctx, t, &ra), WIOT_OK);
+    cr_assert_eq(wiot_result_new(ctx, t, &rb), WIOT_OK);
+    cr_assert_eq(wiot_tariff(ctx, lu, chip, 1.0, WIOT_BOTH, ra), WIOT_OK);
+    cr_assert_eq(wiot_tariff(ctx, lu, fl, 1.0, WIOT_BOTH, rb), WIOT_OK);
+    size_t len;
+    const double *pa = wiot_result_get(ra, WIOT_R_FINAL_PRICE, &len), *pb = wiot_result_get(rb, WIOT_R_FINAL_PRICE, NULL);
+    for (size_t q = 0; q < len; q++)
+        cr_assert(rel_close(pa[q], pb[q], 1e-13, 1e-300), "[%zu] %.17g vs %.17g", q, pa[q], pb[q]);
+    wiot_result_free(ra);
+    wiot_result_free(rb);
+    wiot_schedule_free(fl);
     free(mask);
     free(us);
     free(cn);
