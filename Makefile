@@ -124,6 +124,7 @@ cli-test: all
 	sh tests/cli_tests.sh ./$(CLI)
 	sh tests/cli_bad.sh ./$(CLI)
 	sh tests/cli_structure.sh ./$(CLI)
+	sh tests/cli_content_tariff.sh ./$(CLI)
 	sh tests/layers.sh $(BUILD)
 
 install-test: all

@@ -1226,6 +1226,97 @@ WIOT_API int wiot_extract(wiot_ctx *ctx, const wiot_lu *lu, const unsigned char 
                           const unsigned char *to, int flags, int method, double *lost,
                           double *lost_final, wiot_info *info);
 
+/* ------------------- content-based tariffs and non-tariff barriers (tariff_content.c) */
+/* Scenario files may carry a sixth column, `measure` (header
+ * "scenario,imposer,target,sector,rate,measure"; a line may then have 5 fields, meaning
+ * `tariff`, or 6). What a line's rate applies to (METHODS.md §3.6):
+ *   tariff                     the whole value: effective rate r (today's meaning);
+ *   ntb                        a non-tariff barrier's ad valorem equivalent r (d-hat - 1
+ *                              on the iceberg cost in the general-equilibrium model): in
+ *                              the fixed-coefficient engine it raises delivered prices
+ *                              exactly like a tariff of r and raises no revenue;
+ *   on_content_of=SPEC         the part of the product's value that is SPEC's content:
+ *                              r * s_SPEC(c, k) for exporter c, sector k;
+ *   except_content_of=SPEC     the rest: r * (1 - s_SPEC(c, k)) ("non-US content": USA);
+ *   unless_content_of=SPEC>=X  r where s_SPEC(c, k) < X, 0 where s_SPEC(c, k) >= X (a
+ *                              rule of origin at the sector level; a share exactly at X
+ *                              is exempt; X in [0, 1]).
+ * SPEC is COUNTRIES[:SECTORS] as wiot_select reads it, with ';' between items (',' is
+ * the field separator). s_SPEC is the content share of wiot_content at baseline
+ * (WIOT_MEASURE_VA; WIOT_MEASURE_GROSS on request), of the exporting country-sector,
+ * clamped to [0, 1]; it is computed once per distinct SPEC for all country-sectors.
+ * Within a scenario, tariff-type lines (all but ntb) set cells of a tariff layer and
+ * ntb lines cells of an NTB layer; the later line wins within each layer; a stack
+ * "A+B" sums both layers term by term. */
+enum wiot_line_measure {
+    WIOT_LINE_TARIFF = 0, WIOT_LINE_NTB = 1, WIOT_LINE_ON_CONTENT = 2,
+    WIOT_LINE_EXCEPT_CONTENT = 3, WIOT_LINE_UNLESS_CONTENT = 4
+};
+
+/* The engine schedule of expr ("NAME" or "A+B+..."): rates = tariff layer + NTB layer,
+ * content lines resolved with shares from lu, the NTB layer kept in the schedule as
+ * its revenue-free part (wiot_schedule_ntb), so every consumer of schedules
+ * (wiot_tariff, wiot_batch_run, wiot_final_prices) prices NTBs as tariffs while
+ * wiot_tariff_revenue and WIOT_R_REVENUE leave them out. wiot_scenarios_schedule is
+ * this function without a factorization: it fails with WIOT_EINVAL, naming the
+ * scenario, file, line and source, when expr has a content line.
+ * lu: a Leontief factorization of the table sc was made for (same codes; may be NULL
+ * when expr has no content line). measure: WIOT_MEASURE_VA or WIOT_MEASURE_GROSS.
+ * returns WIOT_OK | WIOT_EINVAL (NULL argument, bad measure, lu of another table or a
+ * mapped scenario set, content line without lu) | WIOT_ENOTFOUND (unknown name) |
+ * WIOT_EDATA (a summed rate <= -1) | WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * cost: one transposed solve (2n^2 flops, 8n bytes) per distinct SPEC of the
+ * expression's content lines, plus wiot_scenarios_schedule's cost; 16 C^2 S bytes more
+ * when an NTB layer is present. */
+WIOT_API int wiot_scenarios_schedule_lu(wiot_ctx *ctx, const wiot_scenarios *sc,
+                                        const wiot_lu *lu, const char *expr, int measure,
+                                        wiot_schedule **out);
+
+/* The same expression as two schedules, for models that treat tariffs and non-tariff
+ * barriers apart (the general-equilibrium model: kappa-hat = (1 + tau')/(1 + tau) d-hat):
+ * *tariff gets the tariff layer (content lines resolved, no NTB part), *ntb the NTB
+ * layer as rates (ad valorem equivalents, d-hat - 1). Either may be NULL (not wanted);
+ * a schedule of zeros is returned when the expression has no line of that kind.
+ * returns as wiot_scenarios_schedule_lu. cost: as wiot_scenarios_schedule_lu. */
+WIOT_API int wiot_scenarios_split(wiot_ctx *ctx, const wiot_scenarios *sc, const wiot_lu *lu,
+                                  const char *expr, int measure, wiot_schedule **tariff,
+                                  wiot_schedule **ntb);
+
+/* The revenue-free (NTB) part of a schedule's rates, C*C*S as wiot_schedule_rates, or
+ * NULL when it has none (every schedule not built from ntb lines). */
+WIOT_API const double *wiot_schedule_ntb(const wiot_schedule *s);
+/* Set the NTB part of one cell to value (the cell's rate, set by wiot_schedule_set, is
+ * the whole wedge and is not changed). Allocates the NTB part on first use (8 C^2 S
+ * bytes). d == c is ignored. returns WIOT_OK | WIOT_EINVAL (index out of range, value
+ * not finite) | WIOT_ENOMEM. */
+WIOT_API int wiot_schedule_set_ntb(wiot_ctx *ctx, wiot_schedule *s, size_t importer,
+                                   size_t exporter, size_t sector, double value);
+
+/* One line of a loaded scenario, as written and as resolved. */
+typedef struct wiot_scenario_line {
+    const char *file;              /* file (or buffer name) it came from */
+    size_t line;                   /* physical line in that file, from 1 */
+    const char *imposer, *target, *sector;   /* the fields as written */
+    const char *measure_text;      /* the measure field as written ("tariff" if absent) */
+    const char *source;            /* SPEC of a content line, "" otherwise */
+    int measure;                   /* enum wiot_line_measure */
+    double rate;                   /* the rate field */
+    double threshold;              /* X of unless_content_of, else 0 */
+    size_t imposers, targets, sectors;   /* numbers selected */
+} wiot_scenario_line;
+/* Index of a scenario by name, or (size_t)-1. */
+WIOT_API size_t wiot_scenarios_find(const wiot_scenarios *sc, const char *name);
+/* Number of lines of scenario i (0 if out of range). */
+WIOT_API size_t wiot_scenarios_lines(const wiot_scenarios *sc, size_t i);
+/* Line k of scenario i (file order). Strings live as long as sc. imposers[C],
+ * targets[C], sectors[S], source[C*S] (each may be NULL) get 1 for what the line selects
+ * (source: the content SPEC's country-sectors; all 0 for other lines).
+ * returns WIOT_OK | WIOT_EINVAL (NULL sc or out, i or k out of range). cost O(C*S). */
+WIOT_API int wiot_scenarios_line(wiot_ctx *ctx, const wiot_scenarios *sc, size_t i, size_t k,
+                                 wiot_scenario_line *out, unsigned char *imposers,
+                                 unsigned char *targets, unsigned char *sectors,
+                                 unsigned char *source);
+
 #ifdef __cplusplus
 }
 #endif

@@ -49,6 +49,8 @@ typedef struct opts {
     const char *threshold;    /* --threshold X[,Y...] */
     const char *to;           /* --to COUNTRIES */
     int by_sector;            /* --by-sector */
+    int content_measure;      /* --content-measure va|gross: enum wiot_measure of the shares
+                                 behind content-based scenario lines (default va) */
 } opts;
 
 /* an output file on the library's atomic writer (common/io.c: temporary beside the
@@ -120,6 +122,9 @@ int cmd_tariff(int argc, char **argv);      /* cmd_tariff.c */
 extern const char *const INFO_HELP, *const LEONTIEF_HELP, *const MULT_HELP, *const TARIFF_HELP,
     *const SWEEP_HELP, *const AGGREGATE_HELP, *const CONVERT_HELP, *const CONTENT_HELP,
     *const TIVA_HELP, *const EXTRACT_HELP;
+extern const char *const SCENARIOS_HELP, *const SCENARIOS_OPTS;
+/* print the warnings collected during the command (print != 0) and forget them */
+void flush_warnings(int print);
 /* the options each accepts (parse_opts's `allowed`) */
 extern const char *const INFO_OPTS, *const LEONTIEF_OPTS, *const MULTIPLIERS_OPTS, *const TARIFF_OPTS,
     *const SWEEP_OPTS, *const AGGREGATE_OPTS, *const CONVERT_OPTS, *const CONTENT_OPTS,
@@ -132,6 +137,7 @@ int cmd_convert(int argc, char **argv);
 int cmd_content(int argc, char **argv);   /* cmd_exposure.c */
 int cmd_tiva(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_scenarios(int argc, char **argv);   /* cmd_scenarios.c */
 const char *role_name(int role);
 
 #endif

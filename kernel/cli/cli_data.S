@@ -67,6 +67,12 @@ wiot_emb_scn_us_ieepa_2025:
 wiot_emb_scn_us_ieepa_2025_end:
     .byte 0
     .balign 16
+    .globl wiot_emb_scn_us_content_2025, wiot_emb_scn_us_content_2025_end
+wiot_emb_scn_us_content_2025:
+    .incbin "data/scenarios/wiod2013/us_content_2025.csv"
+wiot_emb_scn_us_content_2025_end:
+    .byte 0
+    .balign 16
     .globl wiot_emb_sectors_wiod2016, wiot_emb_sectors_wiod2016_end
 wiot_emb_sectors_wiod2016:
     .incbin "data/wiod2016/sectors.csv"
@@ -113,6 +119,12 @@ wiot_emb_scn16_us301_china_2018_2020_end:
 wiot_emb_scn16_us_ieepa_2025:
     .incbin "data/scenarios/wiod2016/us_ieepa_2025.csv"
 wiot_emb_scn16_us_ieepa_2025_end:
+    .byte 0
+    .balign 16
+    .globl wiot_emb_scn16_us_content_2025, wiot_emb_scn16_us_content_2025_end
+wiot_emb_scn16_us_content_2025:
+    .incbin "data/scenarios/wiod2016/us_content_2025.csv"
+wiot_emb_scn16_us_content_2025_end:
     .byte 0
     .balign 16
     .section .note.GNU-stack,"",@progbits

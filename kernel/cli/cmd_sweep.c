@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 /* the options sweep accepts beyond --format, --keep-splits, --max-memory, --help */
-const char *const SWEEP_OPTS = ",t,s,n,o,threads,passthrough,method,quiet,scale,draws,seed,sd,";
+const char *const SWEEP_OPTS = ",t,s,n,o,threads,passthrough,method,quiet,scale,draws,seed,sd,content-measure,";
 const char *const SWEEP_HELP =
     "usage: wiot sweep [-t TABLE] [-s FILE]... -n NAME --scale FROM:TO:STEPS [-o FILE]\n"
     "       wiot sweep [-t TABLE] [-s FILE]... -n NAME --draws N [--seed S] [--sd X] [-o FILE]\n"
@@ -28,7 +28,9 @@ const char *const SWEEP_HELP =
     "               1) makes draws reproducible (xoshiro256**, Box-Muller). -o writes per\n"
     "               country: scenario,country,role,draws,mean,sd,q05,q50,q95 of the\n"
     "               consumer-price change (quantiles by linear interpolation).\n"
-    "  -s, --passthrough, --method, -t as for wiot tariff (built-in scenarios by default).\n";
+    "  -s, --passthrough, --method, --content-measure, -t as for wiot tariff (built-in\n"
+    "               scenarios by default). Content-based lines are resolved once, on the\n"
+    "               table's shares; NTB parts scale with their cells and stay revenue-free.\n";
 
 #define CHUNK 256
 
@@ -174,15 +176,16 @@ int cmd_sweep(int argc, char **argv)
     if ((rc = make_ctx(&o, &ctx)) || (rc = load_table(ctx, &o, &t, NULL)) ||
         (rc = load_scenarios(ctx, &o, t, &sc)))
         goto done;
-    if ((rc = wiot_scenarios_schedule(ctx, sc, o.names[0], &base)) ||
-        (rc = wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, NULL)) || (rc = wiot_batch_new(ctx, lu, CHUNK, &b))) {
+    if ((rc = wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, NULL)) ||
+        (rc = wiot_scenarios_schedule_lu(ctx, sc, lu, o.names[0], o.content_measure, &base)) ||
+        (rc = wiot_batch_new(ctx, lu, CHUNK, &b))) {
         rc = fail(ctx, rc);
         goto done;
     }
     const size_t C = wiot_table_countries(t), S = wiot_table_sectors(t), K = wiot_table_fd_categories(t);
     const size_t total = o.scale ? (size_t)steps : (size_t)o.draws;
     /* the non-zero pattern of the base schedule */
-    const double *rates = wiot_schedule_rates(base);
+    const double *rates = wiot_schedule_rates(base), *ntb = wiot_schedule_ntb(base);
     size_t nnz = 0;
     nz = malloc((C * C * S + 1) * sizeof *nz);
     cons = malloc((C * total + 1) * sizeof *cons);
@@ -229,8 +232,10 @@ int cmd_sweep(int argc, char **argv)
             scales[idx] = f;
             for (size_t z = 0; z < nnz; z++) {
                 size_t p = nz[z], d = p / (C * S), c = (p / S) % C, s = p % S;
-                double v = rates[p] * (o.scale ? f : exp(sd * rng_normal(&r) - 0.5 * sd * sd));
-                if ((rc = wiot_schedule_set(ctx, slot[q], d, c, s, v))) {
+                double g = o.scale ? f : exp(sd * rng_normal(&r) - 0.5 * sd * sd);
+                /* an NTB part scales with its cell, so it stays revenue-free */
+                if ((rc = wiot_schedule_set(ctx, slot[q], d, c, s, rates[p] * g)) ||
+                    (ntb && (rc = wiot_schedule_set_ntb(ctx, slot[q], d, c, s, ntb[p] * g)))) {
                     rc = fail(ctx, rc);
                     goto done;
                 }

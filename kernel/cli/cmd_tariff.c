@@ -25,7 +25,7 @@
 
 /* ------------------------------------------------------------------ tariff */
 /* the options tariff accepts beyond --format, --keep-splits, --max-memory, --help */
-const char *const TARIFF_OPTS = ",t,s,n,o,threads,passthrough,method,top,quiet,years,map,";
+const char *const TARIFF_OPTS = ",t,s,n,o,threads,passthrough,method,top,quiet,years,map,content-measure,";
 const char *const TARIFF_HELP =
     "usage: wiot tariff [-t TABLE] [-s SCENARIO_FILE]... [-n NAME]... [--passthrough R]\n"
     "                   [--method exact|first-order|both] [-o OUTDIR] [--top K] [--threads N]\n"
@@ -33,8 +33,9 @@ const char *const TARIFF_HELP =
     "costs, first-order cumulative tariffs (c = L^T d) and the exact cascading model\n"
     "(I - A^T - E^T) dp = d; consumer and final users' prices per country, extra input\n"
     "costs and tariff revenue (millions of USD), with each country's role.\n"
-    "  -s FILE      scenario file (CSV: scenario,imposer,target,sector,rate); repeatable.\n"
-    "               default: the built-in scenarios (data/scenarios/wiod2013)\n"
+    "  -s FILE      scenario file (CSV: scenario,imposer,target,sector,rate[,measure]);\n"
+    "               repeatable. default: the built-in scenarios (data/scenarios/wiod2013);\n"
+    "               list them with 'wiot scenarios'\n"
     "  -n NAME      scenario to run; A+B stacks A and B (rates add); repeatable, each -n\n"
     "               is a separate run. default: " DEFAULT_SCENARIO "\n"
     "  --passthrough R   share of tariffs passed on at every stage, 0..1 (default 1)\n"
@@ -48,7 +49,10 @@ const char *const TARIFF_HELP =
     "               the weighted mean of their rates (README.md, \"Scenario classifications\")\n"
     "  --years Y    run on several tables: FROM:TO or a comma list of WIOD 2013 years\n"
     "               (1995..2011, from the data folder) or of table files; the CSV files\n"
-    "               then start with a year column\n";
+    "               then start with a year column\n"
+    "  --content-measure M  shares behind content-based lines (measure on_content_of=,\n"
+    "               except_content_of=, unless_content_of=): va (value-added content,\n"
+    "               default) or gross (total requirements), README \"Content-based tariffs\"\n";
 
 typedef struct run {
     const char *name;
@@ -492,7 +496,7 @@ int cmd_tariff(int argc, char **argv)
                 rc = 1;
             } else if (rn->owner != g_par.rank) {
                 /* computed elsewhere; moved here below */
-            } else if ((rc = wiot_scenarios_schedule(ctx, sc, rn->name, &s)) ||
+            } else if ((rc = wiot_scenarios_schedule_lu(ctx, sc, lu, rn->name, o.content_measure, &s)) ||
                        (tmap && (rc = translate_schedule(ctx, &s, tmap, t))) ||
                        (rc = wiot_tariff(ctx, lu, s, o.rho, o.models, rn->r))) {
                 rc = fail(ctx, rc);

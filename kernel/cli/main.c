@@ -72,6 +72,7 @@ static const cli_cmd commands[] = {
     {"content", cmd_content, "a source's value-added (or gross) content in every product; thresholds", &CONTENT_HELP, &CONTENT_OPTS},
     {"tiva", cmd_tiva, "trade in value added per country: DVA, FVA, participation, VAX", &TIVA_HELP, &TIVA_OPTS},
     {"extract", cmd_extract, "hypothetical extraction of a source's supply: output lost", &EXTRACT_HELP, &EXTRACT_OPTS},
+    {"scenarios", cmd_scenarios, "the built-in (or -s) scenarios; one scenario's rates and content shares", &SCENARIOS_HELP, &SCENARIOS_OPTS},
     {"version", cmd_version, "program and library version", &VERSION_HELP, NULL},
     {"man", cmd_man, "print the manual page (troff)", &MAN_HELP, NULL},
     {"completion", cmd_completion, "print a bash completion script", &COMPLETION_HELP, NULL},
@@ -252,7 +253,16 @@ static int cmd_completion(int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------- main */
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    flush_warnings(rc == 0);   /* collected warnings, once each, after a success */
+    return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         print_main_help(stderr);

@@ -53,10 +53,37 @@ int usage_error(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+/* Warnings are collected while a command runs and printed when it ends, each distinct
+ * message once (a scenario file read again for every year of --years warns once), and
+ * only when the command succeeds: a failing command prints its one error line alone
+ * (README "Command line"). Driver state: the library keeps none. */
+#define MAX_WARN 64
+static char *g_warn[MAX_WARN];
+static size_t g_nwarn, g_nwarn_more;
 static void log_warning(void *ud, int level, const char *msg)
 {
     (void)ud;
-    fprintf(stderr, "wiot: %s: %s\n", level == WIOT_LOG_WARN ? "warning" : "note", msg);
+    char line[1200];
+    snprintf(line, sizeof line, "wiot: %s: %s\n", level == WIOT_LOG_WARN ? "warning" : "note", msg);
+    for (size_t i = 0; i < g_nwarn; i++)
+        if (!strcmp(g_warn[i], line))
+            return;
+    if (g_nwarn < MAX_WARN && (g_warn[g_nwarn] = strdup(line)))
+        g_nwarn++;
+    else
+        g_nwarn_more++;
+}
+
+void flush_warnings(int print)
+{
+    for (size_t i = 0; i < g_nwarn; i++) {
+        if (print)
+            fputs(g_warn[i], stderr);
+        free(g_warn[i]);
+    }
+    if (print && g_nwarn_more)
+        fprintf(stderr, "wiot: warning: %zu more warnings not shown\n", g_nwarn_more);
+    g_nwarn = g_nwarn_more = 0;
 }
 
 /* Options shared by every subcommand. */
@@ -81,6 +108,7 @@ enum { OPT_MAX_MEMORY = 2000 };   /* accepted by every command */
  * whose --format names its output) and --keep-splits are accepted by every command */
 enum { OPT_KEEP_SPLITS = 2100, OPT_REGIONS, OPT_SECTORS, OPT_MAP };
 enum { OPT_INVERSE = 2200 };   /* wiot leontief --inverse auto|lapack|recursive */
+enum { OPT_CONTENT_MEASURE = 2300 };   /* tariff, sweep, scenarios: --content-measure va|gross */
 
 /* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
  * or "iB" is allowed). -1 if malformed. */
@@ -159,6 +187,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         {"keep-splits", no_argument, 0, OPT_KEEP_SPLITS}, {"regions", required_argument, 0, OPT_REGIONS},
         {"sectors", required_argument, 0, OPT_SECTORS}, {"map", required_argument, 0, OPT_MAP},
         {"inverse", required_argument, 0, OPT_INVERSE},
+        {"content-measure", required_argument, 0, OPT_CONTENT_MEASURE},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->threads = -1;
@@ -184,6 +213,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_PASS: name = "passthrough"; break;
         case OPT_METHOD: name = "method"; break;
         case OPT_INVERSE: name = "inverse"; break;
+        case OPT_CONTENT_MEASURE: name = "content-measure"; break;
         case OPT_QUIET: name = "quiet"; break;
         case OPT_TOP: name = "top"; break;
         case OPT_SCALE: name = "scale"; break;
@@ -267,6 +297,14 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
                 o->inverse = WIOT_INVERSE_RECURSIVE;
             else
                 return usage_error(cmd, "--inverse takes auto, lapack or recursive, got '%s'", optarg);
+            break;
+        case OPT_CONTENT_MEASURE:
+            if (!strcmp(optarg, "va"))
+                o->content_measure = WIOT_MEASURE_VA;
+            else if (!strcmp(optarg, "gross"))
+                o->content_measure = WIOT_MEASURE_GROSS;
+            else
+                return usage_error(cmd, "--content-measure takes va or gross, got '%s'", optarg);
             break;
         case OPT_QUIET: o->quiet = 1; break;
         case OPT_TOP:

@@ -350,7 +350,7 @@ static int cmd_prices(int argc, char **argv)
         for (int q = 0; q < mo.nnames && !rc; q++) {
             wiot_schedule *s = NULL;
             double t0 = MPI_Wtime();
-            if ((rc = wiot_scenarios_schedule(ctx, sc, mo.names[q], &s)) ||
+            if ((rc = wiot_scenarios_schedule_lu(ctx, sc, proxy, mo.names[q], WIOT_MEASURE_VA, &s)) ||
                 (rc = wiot_tariff(ctx, proxy, s, mo.rho, WIOT_BOTH, r))) {
                 wiot_schedule_free(s);
                 break;

@@ -215,6 +215,18 @@ int wiot_schedule_translate(wiot_ctx *ctx, const wiot_schedule *src, const wiot_
     wi_free(ctx, xc);
     wi_free(ctx, to);
     wi_free(ctx, w);
+    if (src->ntb) {   /* the NTB part (tariff/content.c) maps as the rates do: linearly */
+        wiot_schedule part = *src, *tn = NULL;
+        part.rate = src->ntb;
+        part.ntb = NULL;
+        if ((rc = wiot_schedule_translate(ctx, &part, map, t, &tn))) {
+            wiot_schedule_free(s);
+            return rc;
+        }
+        s->ntb = tn->rate;
+        tn->rate = NULL;
+        wiot_schedule_free(tn);
+    }
     *out = s;
     return WIOT_OK;
 }

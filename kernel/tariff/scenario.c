@@ -13,11 +13,15 @@
  *    last line may lack its line end. A UTF-8 byte-order mark at the start is skipped.
  *    gzip-compressed input and NUL bytes are rejected.
  *  - Blank lines (empty or only spaces/tabs) and comment lines (first non-blank
- *    character '#') are ignored anywhere, also before the header. There are no
- *    trailing comments: a '#' inside a record is part of its field.
- *  - The first other line is the header, exactly "scenario,imposer,target,sector,rate".
- *  - Every record has exactly 5 fields separated by ','. There is no quoting and no
- *    trimming: spaces are part of a field (and make it invalid). No field may be empty.
+ *    character '#') are ignored anywhere, also before the header. A trailing comment
+ *    -- a space or tab, then '#', then anything to the line end -- ends a record or the
+ *    header (the white space before it is dropped); a '#' not preceded by a space or
+ *    tab is part of its field (a name may hold one).
+ *  - The first other line is the header, exactly "scenario,imposer,target,sector,rate"
+ *    or "scenario,imposer,target,sector,rate,measure".
+ *  - Every record has exactly 5 fields separated by ',' (5 or 6 under the 6-column
+ *    header: a missing measure is 'tariff'). There is no quoting and no trimming:
+ *    spaces are part of a field (and make it invalid). No field may be empty.
  *  - Line numbers in messages count every physical line from 1.
  *
  * Fields
@@ -63,12 +67,23 @@
  *    with the same inclusion/exclusion rule as countries.
  *  - rate: the additional ad valorem rate as a fraction (0.25 = 25 %). The whole field
  *    must parse with strtod (C locale syntax; decimal, exponent and hex forms; no
- *    leading or trailing space), be finite and be > -1.
+ *    leading or trailing space), be finite and be > -1. A rate above 2 (200 %) loads
+ *    but logs a warning (WIOT_LOG_WARN, "<file>:<line>: field 'rate': rate 25 is above
+ *    2 ..."): 25 meant as 25 % would be a 2500 % duty.
+ *  - measure (optional, METHODS.md §3.6; wiot.h "content-based tariffs"): 'tariff'
+ *    (the default), 'ntb' (a non-tariff barrier's ad valorem equivalent: prices as a
+ *    tariff, no revenue), 'on_content_of=SPEC', 'except_content_of=SPEC' or
+ *    'unless_content_of=SPEC>=X', SPEC = COUNTRIES[:SECTORS] in the syntax of the
+ *    imposer/target and sector fields with ';' between items, X a number in [0, 1].
+ *    The codes of SPEC are checked here; the shares are computed when a schedule is
+ *    built with a factorization (tariff_content.c).
  *
  * Semantics
  *  - A scenario's schedule starts at 0 everywhere. Its lines are applied in file
- *    order; each SETS rate(d <- c, s) = rate for every selected d, c, s, so when
- *    lines overlap the later line wins. Pairs with d == c are skipped silently (the
+ *    order; each SETS rate(d <- c, s) = rate (its effective rate for content
+ *    measures) for every selected d, c, s, so when lines overlap the later line wins;
+ *    tariff-type lines and ntb lines are two layers, each with that rule, and the
+ *    schedule's rate is their sum (its NTB part kept apart for revenue). Pairs with d == c are skipped silently (the
  *    rate inside a country is always 0).
  *  - A name already in the set (from an earlier file, or loading the same file
  *    twice) is an error: a scenario cannot be split across files.
@@ -80,15 +95,18 @@
  *
  * Status codes: WIOT_EIO (cannot open or read the file), WIOT_EFORMAT (syntax:
  * header, field count, empty field or item, bad name, not a number, reversed range,
- * empty selection, gzip/binary), WIOT_ENOTFOUND (unknown country, sector or group,
- * group with no member in the table, group 'goods' undefined), WIOT_EDATA (rate not
- * finite or <= -1; a stack summing to <= -1), WIOT_EINVAL (a scenario name already
+ * empty selection, gzip/binary, unknown measure, missing threshold), WIOT_ENOTFOUND
+ * (unknown country, sector or group -- also in a measure's SPEC --, group with no
+ * member in the table, group 'goods' undefined), WIOT_EDATA (rate not finite or
+ * <= -1; a stack summing to <= -1; a threshold outside [0, 1]), WIOT_EINVAL (a scenario name already
  * loaded; bad arguments), WIOT_ETOOLARGE, WIOT_ENOMEM. Messages read
  * "<file>:<line>: field '<field>': <what>".
  *
  * Storage: the set copies the table's codes (it does not refer to the table). Each
- * loaded file becomes one block: resolved lines (24 bytes each: offset and counts of
- * three index lists, rate), the index lists (uint32), the names. Lines of a scenario
+ * loaded file becomes one block: resolved lines (56 bytes each: offset and counts of
+ * three index lists, rate, measure, threshold, the content source's index lists, line
+ * number, offset of the fields as written), the index lists (uint32), the names and
+ * the fields as written. Lines of a scenario
  * are contiguous in its block, in file order, so building a schedule is a plain
  * loop over them. */
 #define _POSIX_C_SOURCE 200809L
@@ -107,6 +125,7 @@
 #define WI_LIST_MAX 600   /* bytes of "valid: ..." lists in messages */
 #define WI_LEV_MAX 128    /* edit distance looks at this many characters */
 #define WI_SUGGEST 5      /* close names listed for an unknown scenario */
+#define WI_RATE_PLAUSIBLE 2.0  /* rates above this draw a warning: 25 meant as 25 %? */
 
 /* ------------------------------------------------------------- schedules */
 static int wi_schedule_alloc(wiot_ctx *ctx, size_t C, size_t S, wiot_schedule **out)
@@ -120,6 +139,7 @@ static int wi_schedule_alloc(wiot_ctx *ctx, size_t C, size_t S, wiot_schedule **
     s->a = ctx->a;
     s->C = C;
     s->S = S;
+    s->ntb = NULL;
     s->rate = wi_calloc(ctx, n, sizeof(double));   /* cannot overflow: checked above */
     if (!s->rate) {
         wi_free(ctx, s);
@@ -154,7 +174,15 @@ int wiot_schedule_copy(wiot_ctx *ctx, const wiot_schedule *src, wiot_schedule **
     int rc = wi_schedule_alloc(ctx, src->C, src->S, &s);
     if (rc)
         return rc;
-    memcpy(s->rate, src->rate, src->C * src->C * src->S * sizeof(double));
+    const size_t n = src->C * src->C * src->S;
+    memcpy(s->rate, src->rate, n * sizeof(double));
+    if (src->ntb) {
+        if (!(s->ntb = wi_dalloc(ctx, n))) {
+            wiot_schedule_free(s);
+            return WIOT_ENOMEM;
+        }
+        memcpy(s->ntb, src->ntb, n * sizeof(double));
+    }
     *out = s;
     return WIOT_OK;
 }
@@ -164,6 +192,7 @@ void wiot_schedule_free(wiot_schedule *s)
     if (!s)
         return;
     wiot_allocator a = s->a;
+    wi_hfree(&a, s->ntb);
     wi_hfree(&a, s->rate);
     wi_hfree(&a, s);
 }
@@ -221,8 +250,13 @@ int wiot_schedule_add(wiot_ctx *ctx, wiot_schedule *dst, const wiot_schedule *sr
                             "would be %g, not > -1",
                             q / CS, (q % CS) / dst->S, q % dst->S, v);
     }
+    if (src->ntb && !dst->ntb && !(dst->ntb = wi_calloc(ctx, n, sizeof(double))))
+        return WIOT_ENOMEM;
     for (size_t q = 0; q < n; q++)
         dst->rate[q] += scale * src->rate[q];
+    if (src->ntb)
+        for (size_t q = 0; q < n; q++)
+            dst->ntb[q] += scale * src->ntb[q];
     return WIOT_OK;
 }
 
@@ -253,6 +287,12 @@ size_t wiot_schedule_imposers(const wiot_schedule *s, size_t *list)
 struct wi_line {
     uint32_t off, ni, nt, ns;
     double rate;
+    double thr;                 /* unless_content_of threshold X */
+    uint32_t soff, snc, sns;    /* content SPEC: snc countries then sns sectors at idx[soff] */
+    uint32_t lineno;            /* physical line in its file */
+    uint32_t text;              /* offset in the block's text of the fields as written:
+                                   "imposer\0target\0sector\0measure\0spec\0" */
+    uint8_t measure;            /* enum wiot_line_measure */
 };
 
 /* One loaded file (one allocation). */
@@ -269,6 +309,7 @@ struct wi_scen {
     size_t nlines;
     const uint32_t *idx;
     const char *file;
+    const char *text;              /* the block's text (wi_line.text is relative to it) */
 };
 
 struct wiot_scenarios {
@@ -525,6 +566,7 @@ typedef struct wi_parse {
     unsigned char *inc, *exc;   /* max(C, S) marks each */
     size_t last;                /* the previous line's scenario, or -1 */
     int comma;                  /* ',' also separates items (wi_spec_field) */
+    int nhdr;                   /* fields of the header: 5, or 6 with 'measure' */
 } wi_parse;
 
 static int wi_perr(wi_parse *P, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -628,7 +670,7 @@ static int wi_country_item(wi_parse *P, const char *fname, wi_str item, unsigned
                    fname, WI_PR(item), hint, list, WI_GROUP_NAMES);
 }
 
-static int wi_sector_unknown(wi_parse *P, wi_str code, wi_str range)
+static int wi_sector_unknown(wi_parse *P, const char *fname, wi_str code, wi_str range)
 {
     const wiot_scenarios *sc = P->sc;
     char list[WI_LIST_MAX], hint[64] = "", in[256] = "";
@@ -640,15 +682,14 @@ static int wi_sector_unknown(wi_parse *P, wi_str code, wi_str range)
         }
     if (range.p)
         snprintf(in, sizeof in, " in range '%.*s'", WI_PR(range));
-    return wi_perr(P, WIOT_ENOTFOUND, "field 'sector': unknown sector '%.*s'%s (%svalid: %s; groups: "
+    return wi_perr(P, WIOT_ENOTFOUND, "field '%s': unknown sector '%.*s'%s (%svalid: %s; groups: "
                    "goods services)",
-                   WI_PR(code), in, hint, list);
+                   fname, WI_PR(code), in, hint, list);
 }
 
 static int wi_sector_item(wi_parse *P, const char *fname, wi_str item, unsigned char *mark)
 {
     const wiot_scenarios *sc = P->sc;
-    (void)fname;
     if (wi_eq(item, "*")) {
         memset(mark, 1, sc->S);
         return WIOT_OK;
@@ -661,9 +702,9 @@ static int wi_sector_item(wi_parse *P, const char *fname, wi_str item, unsigned 
     int goods = wi_eq(item, "goods");
     if (goods || wi_eq(item, "services")) {
         if (!sc->goods_defined)
-            return wi_perr(P, WIOT_ENOTFOUND, "field 'sector': group '%s' is not defined for this "
+            return wi_perr(P, WIOT_ENOTFOUND, "field '%s': group '%s' is not defined for this "
                            "table's sector classification",
-                           goods ? "goods" : "services");
+                           fname, goods ? "goods" : "services");
         for (size_t k = 0; k < sc->S; k++)
             if (sc->goods[k] == goods)
                 mark[k] = 1;
@@ -674,23 +715,23 @@ static int wi_sector_item(wi_parse *P, const char *fname, wi_str item, unsigned 
             continue;
         wi_str a = {item.p, i}, b = {item.p + i + 2, item.n - i - 2};
         if (a.n == 0 || b.n == 0)
-            return wi_perr(P, WIOT_EFORMAT, "field 'sector': range '%.*s' needs a sector on each "
+            return wi_perr(P, WIOT_EFORMAT, "field '%s': range '%.*s' needs a sector on each "
                            "side of '..'",
-                           WI_PR(item));
+                           fname, WI_PR(item));
         size_t sa = wi_find(sc->sector, sc->S, a), sb = wi_find(sc->sector, sc->S, b);
         if (sa == (size_t)-1)
-            return wi_sector_unknown(P, a, item);
+            return wi_sector_unknown(P, fname, a, item);
         if (sb == (size_t)-1)
-            return wi_sector_unknown(P, b, item);
+            return wi_sector_unknown(P, fname, b, item);
         if (sa > sb)
-            return wi_perr(P, WIOT_EFORMAT, "field 'sector': range '%.*s' is reversed ('%s' comes "
+            return wi_perr(P, WIOT_EFORMAT, "field '%s': range '%.*s' is reversed ('%s' comes "
                            "after '%s' in the table)",
-                           WI_PR(item), sc->sector[sa], sc->sector[sb]);
+                           fname, WI_PR(item), sc->sector[sa], sc->sector[sb]);
         memset(mark + sa, 1, sb - sa + 1);
         return WIOT_OK;
     }
     wi_str none = {NULL, 0};
-    return wi_sector_unknown(P, item, none);
+    return wi_sector_unknown(P, fname, item, none);
 }
 
 static int wi_field_countries(wi_parse *P, const char *fname, wi_str f, uint32_t *count)
@@ -701,12 +742,12 @@ static int wi_field_countries(wi_parse *P, const char *fname, wi_str f, uint32_t
     return rc ? rc : wi_select(P, fname, f, P->sc->C, "country", count);
 }
 
-static int wi_field_sectors(wi_parse *P, wi_str f, uint32_t *count)
+static int wi_field_sectors(wi_parse *P, const char *fname, wi_str f, uint32_t *count)
 {
     memset(P->inc, 0, P->sc->S);
     memset(P->exc, 0, P->sc->S);
-    int rc = wi_items(P, "sector", f, wi_sector_item);
-    return rc ? rc : wi_select(P, "sector", f, P->sc->S, "sector", count);
+    int rc = wi_items(P, fname, f, wi_sector_item);
+    return rc ? rc : wi_select(P, fname, f, P->sc->S, "sector", count);
 }
 
 /* One country or sector field in scenario-file syntax outside a file (internal.h). */
@@ -770,6 +811,9 @@ static int wi_field_rate(wi_parse *P, wi_str f, double *rate)
         return wi_perr(P, WIOT_EDATA, "field 'rate': rate %s is not finite", buf);
     if (!(r > -1.0))
         return wi_perr(P, WIOT_EDATA, "field 'rate': rate %s must be > -1", buf);
+    if (r > WI_RATE_PLAUSIBLE)
+        wi_log(P->ctx, WIOT_LOG_WARN, "%s:%zu: field 'rate': rate %s is above 2 (200 %%); rates "
+               "are fractions (0.25 = 25 %%)", P->file, P->lineno, buf);
     *rate = r;
     return WIOT_OK;
 }
@@ -819,17 +863,144 @@ static int wi_field_name(wi_parse *P, wi_str f, uint32_t *id)
     return WIOT_OK;
 }
 
+/* The SPEC of a content measure, "COUNTRIES[:SECTORS]" in the syntax of the imposer/target
+ * and sector fields (items separated by ';' only: ',' separates the fields), appended
+ * to the index pool: countries, then sectors. */
+static int wi_field_spec(wi_parse *P, wi_str spec, struct wi_line *l)
+{
+    if (spec.n == 0)
+        return wi_perr(P, WIOT_EFORMAT, "field 'measure': empty content source (expected "
+                       "COUNTRIES[:SECTORS], e.g. CHN:c14)");
+    const char *colon = memchr(spec.p, ':', spec.n);
+    wi_str cty = {spec.p, colon ? (size_t)(colon - spec.p) : spec.n};
+    wi_str sec = {colon ? colon + 1 : "*", colon ? (size_t)(spec.p + spec.n - colon - 1) : 1};
+    if (cty.n == 0 || sec.n == 0)
+        return wi_perr(P, WIOT_EFORMAT, "field 'measure': content source '%.*s' has an empty %s "
+                       "part", WI_PR(spec), cty.n == 0 ? "country" : "sector");
+    if (P->idx.n > UINT32_MAX)
+        return wi_perr(P, WIOT_ETOOLARGE, "too many codes in one file");
+    l->soff = (uint32_t)P->idx.n;
+    int rc = wi_field_countries(P, "measure", cty, &l->snc);
+    return rc ? rc : wi_field_sectors(P, "measure", sec, &l->sns);
+}
+
+#define WI_MEASURES "tariff, ntb, on_content_of=SPEC, except_content_of=SPEC, " \
+                    "unless_content_of=SPEC>=X"
+
+static int wi_prefix(wi_str f, const char *z, wi_str *rest)
+{
+    size_t n = strlen(z);
+    if (f.n < n || memcmp(f.p, z, n) != 0)
+        return 0;
+    rest->p = f.p + n;
+    rest->n = f.n - n;
+    return 1;
+}
+
+/* The measure field: kind, content source and threshold; *spec gets the SPEC text. */
+static int wi_field_measure(wi_parse *P, wi_str f, struct wi_line *l, wi_str *spec)
+{
+    wi_str rest = {NULL, 0};
+    spec->p = NULL;
+    spec->n = 0;
+    if (wi_eq(f, "tariff")) {
+        l->measure = WIOT_LINE_TARIFF;
+        return WIOT_OK;
+    }
+    if (wi_eq(f, "ntb")) {
+        l->measure = WIOT_LINE_NTB;
+        return WIOT_OK;
+    }
+    if (wi_prefix(f, "on_content_of=", &rest))
+        l->measure = WIOT_LINE_ON_CONTENT;
+    else if (wi_prefix(f, "except_content_of=", &rest))
+        l->measure = WIOT_LINE_EXCEPT_CONTENT;
+    else if (wi_prefix(f, "unless_content_of=", &rest)) {
+        l->measure = WIOT_LINE_UNLESS_CONTENT;
+        const char *ge = NULL;
+        for (size_t i = 0; i + 1 < rest.n; i++)
+            if (rest.p[i] == '>' && rest.p[i + 1] == '=')
+                ge = rest.p + i;
+        if (!ge)
+            return wi_perr(P, WIOT_EFORMAT, "field 'measure': '%.*s' needs a threshold: "
+                           "unless_content_of=SPEC>=X, e.g. unless_content_of=USMCA>=0.75", WI_PR(f));
+        wi_str x = {ge + 2, (size_t)(rest.p + rest.n - ge - 2)};
+        char buf[64];
+        if (x.n == 0 || x.n >= sizeof buf || isspace((unsigned char)x.p[0]))
+            return wi_perr(P, WIOT_EFORMAT, "field 'measure': threshold '%.*s' is not a number",
+                           WI_PR(x));
+        memcpy(buf, x.p, x.n);
+        buf[x.n] = '\0';
+        char *e;
+        double v = strtod(buf, &e);
+        if (e != buf + x.n)
+            return wi_perr(P, WIOT_EFORMAT, "field 'measure': threshold '%s' is not a number", buf);
+        if (!(v >= 0.0 && v <= 1.0))
+            return wi_perr(P, WIOT_EDATA, "field 'measure': threshold %s is outside [0, 1] (a "
+                           "content share as a fraction, 0.75 = 75 %%)", buf);
+        l->thr = v;
+        rest.n = (size_t)(ge - rest.p);
+    } else
+        return wi_perr(P, WIOT_EFORMAT, "field 'measure': unknown measure '%.*s' (valid: %s)",
+                       WI_PR(f), WI_MEASURES);
+    *spec = rest;
+    return wi_field_spec(P, rest, l);
+}
+
+/* Copy the fields as written into the pool: "imposer\0target\0sector\0measure\0spec\0". */
+static int wi_keep_text(wi_parse *P, const wi_str *f, size_t nf, wi_str spec, uint32_t *off)
+{
+    static const wi_str tariff = {"tariff", 6};
+    wi_str part[5] = {f[1], f[2], f[3], nf > 5 ? f[5] : tariff, spec};
+    size_t need = 0;
+    for (int i = 0; i < 5; i++)
+        need += part[i].n + 1;
+    if (P->pool.n + need > UINT32_MAX)
+        return wi_perr(P, WIOT_ETOOLARGE, "scenario file too large");
+    int rc = wi_vec_reserve(P->ctx, &P->pool, 1, need);
+    if (rc)
+        return rc;
+    *off = (uint32_t)P->pool.n;
+    char *dst = (char *)P->pool.p + P->pool.n;
+    for (int i = 0; i < 5; i++) {
+        if (part[i].n)
+            memcpy(dst, part[i].p, part[i].n);
+        dst[part[i].n] = '\0';
+        dst += part[i].n + 1;
+    }
+    P->pool.n += need;
+    return WIOT_OK;
+}
+
+/* A trailing comment: whitespace, '#', anything to the end of the line. The record
+ * ends before the whitespace. A '#' not preceded by a space or tab stays part of its
+ * field (a name may hold '#'). */
+static wi_str wi_strip_comment(wi_str line)
+{
+    for (size_t i = 1; i < line.n; i++)
+        if (line.p[i] == '#' && (line.p[i - 1] == ' ' || line.p[i - 1] == '\t')) {
+            size_t n = i - 1;
+            while (n > 0 && (line.p[n - 1] == ' ' || line.p[n - 1] == '\t'))
+                n--;
+            line.n = n;
+            break;
+        }
+    return line;
+}
+
 static int wi_parse_line(wi_parse *P, wi_str line)
 {
-    static const char *const fname[WI_NFIELD] = {"scenario", "imposer", "target", "sector", "rate"};
-    wi_str f[WI_NFIELD];
+    static const char *const fname[WI_NFIELD + 1] = {"scenario", "imposer", "target", "sector",
+                                                     "rate", "measure"};
+    wi_str f[WI_NFIELD + 1];
     size_t nf = 0;
+    line = wi_strip_comment(line);
     const char *p = line.p, *end = line.p + line.n;
     for (;;) {
         const char *q = memchr(p, ',', (size_t)(end - p));
         if (!q)
             q = end;
-        if (nf < WI_NFIELD) {
+        if (nf < WI_NFIELD + 1) {
             f[nf].p = p;
             f[nf].n = (size_t)(q - p);
         }
@@ -838,28 +1009,37 @@ static int wi_parse_line(wi_parse *P, wi_str line)
             break;
         p = q + 1;
     }
-    if (nf != WI_NFIELD)
+    if (P->nhdr == WI_NFIELD && nf != WI_NFIELD)
         return wi_perr(P, WIOT_EFORMAT, "expected %d fields, got %zu", WI_NFIELD, nf);
-    for (int i = 0; i < WI_NFIELD; i++)
+    if (P->nhdr > WI_NFIELD && nf != WI_NFIELD && nf != WI_NFIELD + 1)
+        return wi_perr(P, WIOT_EFORMAT, "expected %d or %d fields, got %zu", WI_NFIELD,
+                       WI_NFIELD + 1, nf);
+    for (size_t i = 0; i < nf; i++)
         if (f[i].n == 0)
             return wi_perr(P, WIOT_EFORMAT, "field '%s': empty", fname[i]);
     struct wi_pline L;
     memset(&L, 0, sizeof L);
     size_t off = P->idx.n;
+    wi_str spec = {NULL, 0};
     int rc = wi_field_name(P, f[0], &L.scen);
     if (!rc)
         rc = wi_field_countries(P, "imposer", f[1], &L.l.ni);
     if (!rc)
         rc = wi_field_countries(P, "target", f[2], &L.l.nt);
     if (!rc)
-        rc = wi_field_sectors(P, f[3], &L.l.ns);
+        rc = wi_field_sectors(P, "sector", f[3], &L.l.ns);
     if (!rc)
         rc = wi_field_rate(P, f[4], &L.l.rate);
+    if (!rc && nf > WI_NFIELD)
+        rc = wi_field_measure(P, f[5], &L.l, &spec);
+    if (!rc)
+        rc = wi_keep_text(P, f, nf, spec, &L.l.text);
     if (rc)
         return rc;
-    if (P->idx.n > UINT32_MAX)
+    if (P->idx.n > UINT32_MAX || P->lineno > UINT32_MAX)
         return wi_perr(P, WIOT_ETOOLARGE, "too many codes in one file");
     L.l.off = (uint32_t)off;
+    L.l.lineno = (uint32_t)P->lineno;
     rc = wi_vec_reserve(P->ctx, &P->lines, sizeof L, 1);
     if (rc)
         return rc;
@@ -905,7 +1085,12 @@ static int wi_parse_buffer(wi_parse *P, const unsigned char *data, size_t size)
         if (wi_blank(line))
             continue;
         if (!header) {
-            if (!wi_eq(line, WI_HEADER))
+            line = wi_strip_comment(line);
+            if (wi_eq(line, WI_HEADER))
+                P->nhdr = WI_NFIELD;
+            else if (wi_eq(line, WI_HEADER ",measure"))
+                P->nhdr = WI_NFIELD + 1;
+            else
                 return wi_perr(P, WIOT_EFORMAT, "bad header: expected '" WI_HEADER "'");
             header = 1;
             continue;
@@ -996,6 +1181,7 @@ static int wi_commit(wi_parse *P)
         e[k].name = b->text + noff[k];
         e[k].idx = b->idx;
         e[k].file = b->file;
+        e[k].text = b->text;
         e[k].nlines = 0;
     }
     for (size_t i = 0; i < nl; i++)
@@ -1106,22 +1292,158 @@ int wiot_scenarios_load(wiot_ctx *ctx, wiot_scenarios *sc, const char *path)
 }
 
 /* ------------------------------------------------------- building schedules */
-static void wi_apply(const wiot_scenarios *sc, const struct wi_scen *e, double *rate)
+static wi_str wi_term(const char *expr, size_t *pos, int *more);
+static int wi_unknown(wiot_ctx *ctx, const wiot_scenarios *sc, wi_str q);
+
+/* Apply the lines of one scenario: tariff-type lines SET cells of the tariff layer T,
+ * ntb lines cells of the NTB layer N (each starts at 0; later lines win within a
+ * layer). Content lines take their exporter's share from fn (tariff_content.c). */
+static int wi_apply(wiot_ctx *ctx, const wiot_scenarios *sc, const struct wi_scen *e,
+                    wi_share_fn fn, void *ud, double *T, double *N)
 {
     const size_t C = sc->C, S = sc->S;
-    memset(rate, 0, C * C * S * sizeof *rate);
+    memset(T, 0, C * C * S * sizeof *T);
+    memset(N, 0, C * C * S * sizeof *N);
     for (size_t i = 0; i < e->nlines; i++) {
         const struct wi_line *L = &e->lines[i];
         const uint32_t *imp = e->idx + L->off, *tgt = imp + L->ni, *sec = tgt + L->nt;
+        const double *share = NULL;
+        if (L->measure >= WIOT_LINE_ON_CONTENT) {
+            const char *txt = e->text + L->text;
+            wi_spec sp;
+            sp.cty = e->idx + L->soff;
+            sp.nc = L->snc;
+            sp.sec = sp.cty + L->snc;
+            sp.ns = L->sns;
+            for (int k = 0; k < 4; k++)   /* imposer, target, sector, measure, spec */
+                txt += strlen(txt) + 1;
+            sp.text = txt;
+            sp.scenario = e->name;
+            sp.file = e->file;
+            sp.line = L->lineno;
+            int rc = fn(ud, ctx, &sp, &share);
+            if (rc)
+                return rc;
+        }
+        double *layer = L->measure == WIOT_LINE_NTB ? N : T;
         for (uint32_t a = 0; a < L->ni; a++)
             for (uint32_t b = 0; b < L->nt; b++) {
                 if (imp[a] == tgt[b])
                     continue;
-                double *r = rate + ((size_t)imp[a] * C + tgt[b]) * S;
-                for (uint32_t k = 0; k < L->ns; k++)
-                    r[sec[k]] = L->rate;
+                double *r = layer + ((size_t)imp[a] * C + tgt[b]) * S;
+                const double *sh = share ? share + (size_t)tgt[b] * S : NULL;
+                for (uint32_t k = 0; k < L->ns; k++) {
+                    double v = L->rate;
+                    if (sh) {   /* shares clamped to [0, 1] (gross requirements may exceed 1) */
+                        double x = sh[sec[k]];
+                        x = x > 0 ? (x < 1 ? x : 1.0) : 0.0;
+                        if (L->measure == WIOT_LINE_ON_CONTENT)
+                            v = L->rate * x;
+                        else if (L->measure == WIOT_LINE_EXCEPT_CONTENT)
+                            v = L->rate * (1.0 - x);
+                        else   /* unless: exempt where the share reaches the threshold */
+                            v = x >= L->thr ? 0.0 : L->rate;
+                    }
+                    r[sec[k]] = v;
+                }
             }
     }
+    return WIOT_OK;
+}
+
+static int wi_no_lu(void *ud, wiot_ctx *ctx, const wi_spec *sp, const double **share)
+{
+    (void)ud;
+    (void)share;
+    return wi_error(ctx, WIOT_EINVAL, "scenario '%s' (%s:%zu) has a content measure (content of "
+                    "'%s'): its rates need the table's factorization; use "
+                    "wiot_scenarios_schedule_lu", sp->scenario, sp->file, sp->line, sp->text);
+}
+
+static int wi_scen_terms(wiot_ctx *ctx, const wiot_scenarios *sc, const char *expr, size_t *nterm);
+
+int wi_scen_build(wiot_ctx *ctx, const wiot_scenarios *sc, const char *expr, wi_share_fn fn,
+                  void *ud, int split, wiot_schedule **a, wiot_schedule **b)
+{
+    size_t nterm = 0;
+    int rc = wi_scen_terms(ctx, sc, expr, &nterm);
+    if (rc)
+        return rc;
+    if (!fn)
+        fn = wi_no_lu;
+    const size_t C = sc->C, S = sc->S, n = C * C * S, CS = C * S;
+    wiot_schedule *ra = NULL, *rb = NULL;
+    double *N = NULL, *nbuf = NULL, *tmp = NULL;
+    if ((rc = wi_schedule_alloc(ctx, C, S, &ra)) ||
+        (split && (rc = wi_schedule_alloc(ctx, C, S, &rb))))
+        goto fail;
+    if ((!split && !(nbuf = wi_dalloc(ctx, n))) || (nterm > 1 && !(tmp = wi_dalloc(ctx, 2 * n)))) {
+        rc = WIOT_ENOMEM;
+        goto fail;
+    }
+    double *T = ra->rate;
+    N = split ? rb->rate : nbuf;
+    size_t pos = 0;
+    int more = 1;
+    for (size_t k = 0; k < nterm; k++) {
+        const struct wi_scen *e = &sc->scen[wi_scen_find(sc, wi_term(expr, &pos, &more))];
+        if (k == 0) {
+            if ((rc = wi_apply(ctx, sc, e, fn, ud, T, N)))
+                goto fail;
+            continue;
+        }
+        if ((rc = wi_apply(ctx, sc, e, fn, ud, tmp, tmp + n)))
+            goto fail;
+        for (size_t q = 0; q < n; q++) {
+            T[q] += tmp[q];
+            N[q] += tmp[n + q];
+        }
+    }
+    wi_free(ctx, tmp);
+    tmp = NULL;
+    int any_ntb = 0;
+    for (size_t q = 0; q < n && !any_ntb; q++)
+        any_ntb = N[q] != 0.0;
+    if (!split) {
+        for (size_t q = 0; q < n; q++)
+            T[q] += N[q];
+        if (any_ntb) {   /* the NTB part rides along: prices see it, revenue does not */
+            ra->ntb = nbuf;
+            nbuf = NULL;
+        }
+    }
+    if (nterm > 1 || any_ntb)
+        for (int layer = 0; layer < (split ? 2 : 1); layer++) {
+            const double *r = layer ? rb->rate : ra->rate;
+            for (size_t q = 0; q < n; q++)
+                if (!isfinite(r[q]) || !(r[q] > -1.0)) {
+                    rc = wi_error(ctx, WIOT_EDATA, "%s '%s': summed %s %g of %s on %s, sector %s, "
+                                  "is not > -1",
+                                  nterm > 1 ? "scenario stack" : "scenario", expr,
+                                  split ? (layer ? "NTB rate" : "tariff rate") : "rate", r[q],
+                                  sc->country[q / CS], sc->country[(q % CS) / S], sc->sector[q % S]);
+                    goto fail;
+                }
+        }
+    wi_free(ctx, nbuf);
+    if (split) {
+        if (a)
+            *a = ra;
+        else
+            wiot_schedule_free(ra);
+        if (b)
+            *b = rb;
+        else
+            wiot_schedule_free(rb);
+    } else
+        *a = ra;
+    return WIOT_OK;
+fail:
+    wi_free(ctx, tmp);
+    wi_free(ctx, nbuf);
+    wiot_schedule_free(ra);
+    wiot_schedule_free(rb);
+    return rc;
 }
 
 /* The next '+'-separated term of expr from *pos, spaces and tabs trimmed; *more is
@@ -1237,9 +1559,25 @@ static int wi_unknown(wiot_ctx *ctx, const wiot_scenarios *sc, wi_str q)
                     avail);
 }
 
-/* cost: per term C*C*S stores (zeroing) plus ni*nt*ns per line, and C*C*S adds for
- * each term after the first; memory 8*C*C*S for the result and as much again for a
- * stack of two or more terms. */
+/* Validate the terms of expr (each a loaded name); *nterm their number. */
+static int wi_scen_terms(wiot_ctx *ctx, const wiot_scenarios *sc, const char *expr, size_t *nterm)
+{
+    size_t k = 0;
+    int more = 1;
+    for (size_t pos = 0; more; k++) {
+        wi_str s = wi_term(expr, &pos, &more);
+        if (s.n == 0)
+            return wi_error(ctx, WIOT_EINVAL, "empty scenario name in '%s'", expr);
+        if (wi_scen_find(sc, s) == (size_t)-1)
+            return wi_unknown(ctx, sc, s);
+    }
+    *nterm = k;
+    return WIOT_OK;
+}
+
+/* cost: per term 2*C*C*S stores (zeroing) plus ni*nt*ns per line, and 2*C*C*S adds for
+ * each term after the first; memory 8*C*C*S for the result and 8*C*C*S (one term) or
+ * 24*C*C*S (a stack) of workspace. */
 int wiot_scenarios_schedule(wiot_ctx *ctx, const wiot_scenarios *sc, const char *expr,
                             wiot_schedule **out)
 {
@@ -1248,50 +1586,93 @@ int wiot_scenarios_schedule(wiot_ctx *ctx, const wiot_scenarios *sc, const char 
     wi_clear(ctx);
     if (!sc || !expr || !out)
         return wi_error(ctx, WIOT_EINVAL, "wiot_scenarios_schedule: NULL argument");
-    /* resolve every term before allocating anything */
-    size_t nterm = 0;
-    int more = 1;
-    for (size_t pos = 0; more; nterm++) {
-        wi_str s = wi_term(expr, &pos, &more);
-        if (s.n == 0)
-            return wi_error(ctx, WIOT_EINVAL, "empty scenario name in '%s'", expr);
-        if (wi_scen_find(sc, s) == (size_t)-1)
-            return wi_unknown(ctx, sc, s);
+    return wi_scen_build(ctx, sc, expr, NULL, NULL, 0, out, NULL);
+}
+
+/* ------------------------------------------------ reading a set's lines */
+int wi_scen_fits(const wiot_scenarios *sc, const wiot_table *t)
+{
+    if (sc->C != t->C || sc->S != t->S)
+        return 0;
+    for (size_t c = 0; c < sc->C; c++)
+        if (strcmp(sc->country[c], t->country[c]) != 0)
+            return 0;
+    for (size_t k = 0; k < sc->S; k++)
+        if (strcmp(sc->sector[k], t->sector[k]) != 0)
+            return 0;
+    return 1;
+}
+
+size_t wiot_scenarios_lines(const wiot_scenarios *sc, size_t i)
+{
+    return sc && i < sc->nscen ? sc->scen[i].nlines : 0;
+}
+
+size_t wiot_scenarios_find(const wiot_scenarios *sc, const char *name)
+{
+    if (!sc || !name)
+        return (size_t)-1;
+    wi_str s = {name, strlen(name)};
+    return wi_scen_find(sc, s);
+}
+
+int wiot_scenarios_line(wiot_ctx *ctx, const wiot_scenarios *sc, size_t i, size_t k,
+                        wiot_scenario_line *out, unsigned char *imposers, unsigned char *targets,
+                        unsigned char *sectors, unsigned char *source)
+{
+    if (!ctx)
+        return WIOT_EINVAL;
+    wi_clear(ctx);
+    if (!sc || !out)
+        return wi_error(ctx, WIOT_EINVAL, "wiot_scenarios_line: NULL argument");
+    if (i >= sc->nscen || k >= sc->scen[i].nlines)
+        return wi_error(ctx, WIOT_EINVAL, "wiot_scenarios_line: scenario %zu line %zu out of range "
+                        "(%zu scenarios)", i, k, sc->nscen);
+    const struct wi_scen *e = &sc->scen[i];
+    const struct wi_line *L = &e->lines[k];
+    const char *txt[5], *p = e->text + L->text;
+    for (int q = 0; q < 5; q++) {
+        txt[q] = p;
+        p += strlen(p) + 1;
     }
-    wiot_schedule *res;
-    int rc = wi_schedule_alloc(ctx, sc->C, sc->S, &res);
-    if (rc)
-        return rc;
-    const size_t n = sc->C * sc->C * sc->S;
-    double *tmp = NULL;
-    if (nterm > 1 && !(tmp = wi_dalloc(ctx, n))) {
-        wiot_schedule_free(res);
-        return WIOT_ENOMEM;
+    memset(out, 0, sizeof *out);
+    out->file = e->file;
+    out->line = L->lineno;
+    out->imposer = txt[0];
+    out->target = txt[1];
+    out->sector = txt[2];
+    out->measure_text = txt[3];
+    out->source = txt[4];
+    out->measure = L->measure;
+    out->rate = L->rate;
+    out->threshold = L->measure == WIOT_LINE_UNLESS_CONTENT ? L->thr : 0.0;
+    out->imposers = L->ni;
+    out->targets = L->nt;
+    out->sectors = L->ns;
+    const uint32_t *imp = e->idx + L->off, *tgt = imp + L->ni, *sec = tgt + L->nt;
+    if (imposers) {
+        memset(imposers, 0, sc->C);
+        for (uint32_t q = 0; q < L->ni; q++)
+            imposers[imp[q]] = 1;
     }
-    size_t pos = 0;
-    for (size_t k = 0; k < nterm; k++) {
-        const struct wi_scen *e = &sc->scen[wi_scen_find(sc, wi_term(expr, &pos, &more))];
-        if (k == 0) {
-            wi_apply(sc, e, res->rate);
-            continue;
+    if (targets) {
+        memset(targets, 0, sc->C);
+        for (uint32_t q = 0; q < L->nt; q++)
+            targets[tgt[q]] = 1;
+    }
+    if (sectors) {
+        memset(sectors, 0, sc->S);
+        for (uint32_t q = 0; q < L->ns; q++)
+            sectors[sec[q]] = 1;
+    }
+    if (source) {
+        memset(source, 0, sc->C * sc->S);
+        if (L->measure >= WIOT_LINE_ON_CONTENT) {
+            const uint32_t *sc_c = e->idx + L->soff, *sc_s = sc_c + L->snc;
+            for (uint32_t a = 0; a < L->snc; a++)
+                for (uint32_t b = 0; b < L->sns; b++)
+                    source[(size_t)sc_c[a] * sc->S + sc_s[b]] = 1;
         }
-        wi_apply(sc, e, tmp);
-        for (size_t q = 0; q < n; q++)
-            res->rate[q] += tmp[q];
     }
-    wi_free(ctx, tmp);
-    if (nterm > 1) {
-        const size_t CS = sc->C * sc->S;
-        for (size_t q = 0; q < n; q++)
-            if (!isfinite(res->rate[q]) || !(res->rate[q] > -1.0)) {
-                rc = wi_error(ctx, WIOT_EDATA, "scenario stack '%s': summed rate %g of %s on %s, "
-                              "sector %s, is not > -1",
-                              expr, res->rate[q], sc->country[q / CS],
-                              sc->country[(q % CS) / sc->S], sc->sector[q % sc->S]);
-                wiot_schedule_free(res);
-                return rc;
-            }
-    }
-    *out = res;
     return WIOT_OK;
 }

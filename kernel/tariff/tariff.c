@@ -550,6 +550,8 @@ double wi_revenue(const wiot_table *t, const wiot_schedule *s, size_t d, double 
         double r = WI_RATE(s, d, c, i % S);
         if (r == 0.0)
             continue;
+        if (s->ntb)   /* an NTB's ad valorem equivalent raises prices, not revenue */
+            r -= s->ntb[(d * s->C + c) * s->S + i % S];
         double flow = 0;
         for (size_t j = d * S; j < (d + 1) * S; j++)
             flow += t->Z[i + j * n];

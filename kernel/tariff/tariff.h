@@ -8,7 +8,10 @@
 struct wiot_schedule {
     wiot_allocator a;
     size_t C, S;
-    double *rate;             /* (d*C + c)*S + s */
+    double *rate;             /* (d*C + c)*S + s: the whole price wedge */
+    double *ntb;              /* NULL, or the part of rate that is a non-tariff barrier's ad
+                                 valorem equivalent: it raises prices like a tariff but
+                                 raises no revenue (wi_revenue leaves it out) */
 };
 
 /* ---- tariff internals (tariff.c) */
@@ -35,5 +38,26 @@ void wi_Et_apply(int nt, const wiot_table *t, const wiot_schedule *s, const size
  * failure. */
 int wi_spec_field(wiot_ctx *ctx, const wiot_table *t, int sectors, const char *text, size_t len,
                   int comma, const char *where, unsigned char *sel, size_t *count);
+
+/* ---- content measures of scenario lines (scenario.c builds, content.c resolves) */
+/* The content source of one scenario line: countries cty[nc] and sectors sec[ns] (table
+ * indices), the SPEC as written, and where the line is. */
+typedef struct wi_spec {
+    const uint32_t *cty, *sec;
+    uint32_t nc, ns;
+    const char *text, *scenario, *file;
+    size_t line;
+} wi_spec;
+/* Content shares s[j] (n = C*S entries, valid until the build returns) of a source. */
+typedef int (*wi_share_fn)(void *ud, wiot_ctx *ctx, const wi_spec *spec, const double **share);
+/* Build the schedule(s) of expr ("A+B+..."). Content lines get their shares from fn (NULL:
+ * such a line is an error naming it). split == 0: one engine schedule in *a, rates = tariff
+ * layer + NTB layer, a->ntb = the NTB layer (NULL when all zero). split == 1: the tariff
+ * layer in *a, the NTB layer as rates in *b (either pointer may be NULL: not wanted).
+ * returns WIOT_OK | WIOT_EINVAL | WIOT_ENOTFOUND | WIOT_EDATA | WIOT_ENOMEM | fn's codes. */
+int wi_scen_build(wiot_ctx *ctx, const wiot_scenarios *sc, const char *expr, wi_share_fn fn,
+                  void *ud, int split, wiot_schedule **a, wiot_schedule **b);
+/* 1 when sc was made for t's countries and sectors (same codes, same order). */
+int wi_scen_fits(const wiot_scenarios *sc, const wiot_table *t);
 
 #endif

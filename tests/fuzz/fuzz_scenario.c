@@ -70,7 +70,8 @@ static const int fz_items[] = {WIOT_R_DIRECT, WIOT_R_CUMULATIVE, WIOT_R_EXACT, W
 static void fz_run(wiot_ctx *ctx, const wiot_scenarios *sc, const char *expr, int exact)
 {
     wiot_schedule *s = NULL;
-    int rc = wiot_scenarios_schedule(ctx, sc, expr, &s);
+    /* with the table's LU, so content-based lines (measure column) resolve too */
+    int rc = wiot_scenarios_schedule_lu(ctx, sc, fz_lu, expr, WIOT_MEASURE_VA, &s);
     if (rc) {
         fz_check_error(ctx, rc, NULL);
         if (s)
