@@ -31,7 +31,7 @@ WIOT_LIBS := -lminizip -llapacke -lopenblas -lz -lm
 WIOT_LDFLAGS := -fopenmp
 
 # Sources are picked by folder: each folder of kernel/ is one layer of the library
-# (kernel/LAYERS.md), listed bottom-up; kernel/cli is the command-line driver,
+# (README.md, "Layout of the sources"), listed bottom-up; kernel/cli is the command-line driver,
 # kernel/mpi the optional MPI build, kernel/tools build-time programs.
 LIB_LAYERS := common table formats model tariff exposure
 LIB_SRC := $(foreach d,$(LIB_LAYERS),$(wildcard kernel/$(d)/*.c))
