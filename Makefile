@@ -8,7 +8,7 @@
 #   make fuzz       each fuzz target (tests/fuzz) for FUZZ_SECONDS (clang + libFuzzer)
 #   make fuzz-regress  replay the saved fuzz corpus and past crashes under ASan + UBSan
 #   make bench      benchmarks (not part of test)
-#   make install / uninstall  (PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR)
+#   make install / uninstall  (PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR, MANDIR, COMPLETIONDIR)
 
 VERSION_MAJOR := 0
 VERSION_MINOR := 1
@@ -21,6 +21,8 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DATADIR ?= $(PREFIX)/share/wiot
+MANDIR ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -54,7 +56,7 @@ TESTBIN := $(BUILD)/run_tests
 TEST_JOBS ?= 2
 TEST_TIMEOUT ?= 600
 
-.PHONY: all run test check sanitize valgrind bench install uninstall clean deps cli-test install-test \
+.PHONY: FORCE all run test check sanitize valgrind bench install uninstall clean deps cli-test install-test \
   fuzz fuzz-build fuzz-regress \
   mpi mpi-deps test-mpi
 .DEFAULT_GOAL := all
@@ -121,6 +123,7 @@ check: all $(TESTBIN)
 cli-test: all
 	sh tests/cli_tests.sh ./$(CLI)
 	sh tests/cli_bad.sh ./$(CLI)
+	sh tests/readme_test.sh ./$(CLI)
 
 install-test: all
 	sh tests/install_test.sh
@@ -206,11 +209,15 @@ fuzz-regress:
 	  $(FUZZ_ENV) build-regress/replay_$$t tests/fuzz/corpus/$$t tests/fuzz/crashes/$$t || exit 1; \
 	done
 
-wiot.pc: Makefile
+# wiot.pc carries the PREFIX, LIBDIR and INCLUDEDIR of this make run (make install
+# PREFIX=/opt/wiot writes /opt/wiot into it): rewritten whenever its text would change.
+wiot.pc: FORCE
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
 	  'Name: wiot' 'Description: world input-output analysis (Leontief, tariffs, value added)' \
 	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lwiot' \
-	  'Libs.private: -lminizip -llapacke -lopenblas -lz -lm -fopenmp' > $@
+	  'Libs.private: -lminizip -llapacke -lopenblas -lz -lm -fopenmp' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+FORCE:
 
 install: all wiot.pc
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(DATADIR)
@@ -222,10 +229,14 @@ install: all wiot.pc
 	install -m 644 include/wiot.h $(DESTDIR)$(INCLUDEDIR)/wiot.h
 	install -m 644 wiot.pc $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc
 	cp -R data/. $(DESTDIR)$(DATADIR)/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONDIR)
+	$(CLI) man > $(DESTDIR)$(MANDIR)/man1/wiot.1
+	$(CLI) completion > $(DESTDIR)$(COMPLETIONDIR)/wiot
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/wiot $(DESTDIR)$(LIBDIR)/libwiot.a $(DESTDIR)$(LIBDIR)/libwiot.so* \
-	  $(DESTDIR)$(INCLUDEDIR)/wiot.h $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc
+	  $(DESTDIR)$(INCLUDEDIR)/wiot.h $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc \
+	  $(DESTDIR)$(MANDIR)/man1/wiot.1 $(DESTDIR)$(COMPLETIONDIR)/wiot
 	rm -rf $(DESTDIR)$(DATADIR)
 
 # ---- MPI build (optional): wiot-mpi and the MPI entry points (include/wiot_mpi.h)
