@@ -37,6 +37,20 @@ got=$(PKG_CONFIG_PATH="$tmp/home/.local/lib/pkgconfig" pkg-config --variable=pre
 [ "$got" = "$tmp/home/.local" ] ||
     { echo "readme test: the installed wiot.pc says prefix=$got, not $tmp/home/.local"; exit 1; }
 
+# Every README section that a --help text, the header or LAYOUTS.md points to exists
+# (a heading that starts with the quoted title).
+for c in "" $("$wiot" --help | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p'); do
+    "$wiot" $c --help 2>&1
+done > "$tmp/help.txt"
+cat "$tmp/help.txt" "$root/include/wiot.h" "$root/kernel/formats/LAYOUTS.md" |
+    tr '\n' ' ' | grep -o 'README\.md[,]* *\\*"[^"\\]*' | sed 's/.*"//' | sort -u > "$tmp/refs.txt"
+[ -s "$tmp/refs.txt" ] || { echo "readme test: found no README section references"; exit 1; }
+while IFS= read -r ref; do
+    grep -q "^#* $ref" "$root/README.md" ||
+        { echo "readme test: README.md has no section \"$ref\" (cited by --help, wiot.h or LAYOUTS.md)"; exit 1; }
+done < "$tmp/refs.txt"
+nref=$(wc -l < "$tmp/refs.txt")
+
 # Split README.md into numbered blocks: $tmp/blocks/N.{kind,text,line,mark}.
 awk -v dir="$tmp/blocks" '
     /^```/ {
@@ -125,4 +139,4 @@ while [ "$i" -lt "${nblk:-0}" ]; do
 done
 cd "$root"
 [ "$fail" -eq 0 ] || exit 1
-echo "readme test: $ncmd commands in $nrun blocks passed, $nfile files written, $nskip blocks not run"
+echo "readme test: $ncmd commands in $nrun blocks passed, $nfile files written, $nskip blocks not run; $nref section references found"
