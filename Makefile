@@ -209,17 +209,20 @@ fuzz-regress:
 	  $(FUZZ_ENV) build-regress/replay_$$t tests/fuzz/corpus/$$t tests/fuzz/crashes/$$t || exit 1; \
 	done
 
-# wiot.pc carries the PREFIX, LIBDIR and INCLUDEDIR of this make run (make install
-# PREFIX=/opt/wiot writes /opt/wiot into it): rewritten whenever its text would change.
+# wiot.pc carries the PREFIX, LIBDIR and INCLUDEDIR of this make run: make install
+# PREFIX=/opt/wiot writes /opt/wiot into the installed file, which install writes
+# itself (no shared file in the tree that two installs with different prefixes race
+# on). `make wiot.pc` writes a copy here, rewritten whenever its text changes.
+WIOT_PC = 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+  'Name: wiot' 'Description: world input-output analysis (Leontief, tariffs, value added)' \
+  'Version: $(VERSION)' 'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lwiot' \
+  'Libs.private: -lminizip -llapacke -lopenblas -lz -lm -fopenmp'
 wiot.pc: FORCE
-	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
-	  'Name: wiot' 'Description: world input-output analysis (Leontief, tariffs, value added)' \
-	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lwiot' \
-	  'Libs.private: -lminizip -llapacke -lopenblas -lz -lm -fopenmp' > $@.tmp
+	@printf '%s\n' $(WIOT_PC) > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 FORCE:
 
-install: all wiot.pc
+install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(DATADIR)
 	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/wiot
 	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/libwiot.a
@@ -227,11 +230,13 @@ install: all wiot.pc
 	ln -sf libwiot.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libwiot.so
 	install -m 644 include/wiot.h $(DESTDIR)$(INCLUDEDIR)/wiot.h
-	install -m 644 wiot.pc $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc
+	printf '%s\n' $(WIOT_PC) > $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc
 	cp -R data/. $(DESTDIR)$(DATADIR)/
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONDIR)
 	$(CLI) man > $(DESTDIR)$(MANDIR)/man1/wiot.1
 	$(CLI) completion > $(DESTDIR)$(COMPLETIONDIR)/wiot
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/wiot.1 $(DESTDIR)$(COMPLETIONDIR)/wiot
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/wiot $(DESTDIR)$(LIBDIR)/libwiot.a $(DESTDIR)$(LIBDIR)/libwiot.so* \
@@ -271,6 +276,6 @@ test-mpi: mpi-deps
 	MPI_NP="$(MPI_NP)" sh tests/mpi_tests.sh $(BUILD)/wiot-mpi $(BUILD)/wiot
 
 clean:
-	rm -rf build build-san build-fuzz build-regress wiot wiot.pc
+	rm -rf build build-san build-fuzz build-regress wiot wiot.pc wiot.pc.tmp
 
 -include $(wildcard $(BUILD)/*/*.d $(BUILD)/*.d)
