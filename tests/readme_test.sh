@@ -4,8 +4,8 @@
 # The convention (README.md, "Examples in this README"):
 #  - ```sh blocks: every line starting with "$ " is a command (a line ending in "\"
 #    continues on the next); other non-blank lines must be "# ..." comments. Commands
-#    run one after the other, in README order, each block in its own `sh -e` (the first command
-#    that exits non-zero fails the test) whose working directory is a fresh temporary
+#    run one after the other, in README order, each block in its own `sh -e` (a command
+#    that exits non-zero, && lists included, fails the test) in a fresh temporary
 #    copy of data/ (as data/ beside it), with `wiot` (the WIOT given) on PATH, HOME a
 #    temporary directory and the library installed there by
 #    `make install PREFIX=$HOME/.local` (the step the README tells a user to run).
@@ -98,9 +98,10 @@ while [ "$i" -lt "${nblk:-0}" ]; do
         # comments and blank lines is an error (an example that would not be run)
         awk -v file=README.md -v base="$line" '
             function q(s) { gsub(/\047/, "\047\\\047\047", s); return "\047" s "\047" }
-            cont { print; cont = /\\$/; next }
+            function done() { if (!cont) print "st=$?; [ \"$st\" -eq 0 ] || { echo \"exit status $st\" >&2; exit \"$st\"; }" }
+            cont { print; cont = /\\$/; done(); next }
             /^\$ / { sub(/^\$ /, ""); print "printf \047%s\\n\047 " q(file ":" (base + NR) ": $ " $0) " >&2"
-                     print; n++; cont = /\\$/; next }
+                     print; n++; cont = /\\$/; done(); next }
             /^[ \t]*$/ || /^[ \t]*#/ { next }
             { printf "%s:%d: a line in a sh block that is neither \"$ command\" nor a comment: %s\n",
                      file, base + NR, $0 > "/dev/stderr"; bad = 1 }
