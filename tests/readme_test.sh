@@ -6,7 +6,7 @@
 #    continues on the next); other non-blank lines must be "# ..." comments. Commands
 #    run one after the other, in README order, each block in its own `sh -e` (a command
 #    that exits non-zero, && lists included, fails the test) in a fresh temporary
-#    copy of data/ (as data/ beside it), with `wiot` (the WIOT given) on PATH, HOME a
+#    directory holding a copy of data/, with `wiot` (the WIOT given) on PATH, HOME a
 #    temporary directory and the library installed there by
 #    `make install PREFIX=$HOME/.local` (the step the README tells a user to run).
 #  - A block whose fence line is directly preceded by "<!-- not run: REASON -->" is
