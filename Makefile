@@ -8,7 +8,7 @@
 #   make fuzz       each fuzz target (tests/fuzz) for FUZZ_SECONDS (clang + libFuzzer)
 #   make fuzz-regress  replay the saved fuzz corpus and past crashes under ASan + UBSan
 #   make bench      benchmarks (not part of test)
-#   make install / uninstall  (PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR)
+#   make install / uninstall  (PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR, MANDIR, COMPLETIONDIR)
 
 VERSION_MAJOR := 0
 VERSION_MINOR := 1
@@ -33,7 +33,7 @@ WIOT_LIBS := -lminizip -llapacke -lopenblas -lz -lm
 WIOT_LDFLAGS := -fopenmp
 
 # Sources are picked by folder: each folder of kernel/ is one layer of the library
-# (kernel/LAYERS.md), listed bottom-up; kernel/cli is the command-line driver,
+# (README.md, "Layout of the sources"), listed bottom-up; kernel/cli is the command-line driver,
 # kernel/mpi the optional MPI build, kernel/tools build-time programs.
 LIB_LAYERS := common table formats model tariff exposure
 LIB_SRC := $(foreach d,$(LIB_LAYERS),$(wildcard kernel/$(d)/*.c))
@@ -56,7 +56,7 @@ TESTBIN := $(BUILD)/run_tests
 TEST_JOBS ?= 2
 TEST_TIMEOUT ?= 600
 
-.PHONY: all run test check sanitize valgrind bench install uninstall clean deps cli-test install-test \
+.PHONY: FORCE all run test check sanitize valgrind bench install uninstall clean deps cli-test install-test \
   fuzz fuzz-build fuzz-regress \
   mpi mpi-deps test-mpi
 .DEFAULT_GOAL := all
@@ -126,6 +126,7 @@ cli-test: all
 	sh tests/cli_structure.sh ./$(CLI)
 	sh tests/cli_content_tariff.sh ./$(CLI)
 	sh tests/layers.sh $(BUILD)
+	sh tests/readme_test.sh ./$(CLI)
 
 install-test: all
 	sh tests/install_test.sh
@@ -211,13 +212,20 @@ fuzz-regress:
 	  $(FUZZ_ENV) build-regress/replay_$$t tests/fuzz/corpus/$$t tests/fuzz/crashes/$$t || exit 1; \
 	done
 
-wiot.pc: Makefile
-	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
-	  'Name: wiot' 'Description: world input-output analysis (Leontief, tariffs, value added)' \
-	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lwiot' \
-	  'Libs.private: -lminizip -llapacke -lopenblas -lz -lm -fopenmp' > $@
+# wiot.pc carries the PREFIX, LIBDIR and INCLUDEDIR of this make run: make install
+# PREFIX=/opt/wiot writes /opt/wiot into the installed file, which install writes
+# itself (no shared file in the tree that two installs with different prefixes race
+# on). `make wiot.pc` writes a copy here, rewritten whenever its text changes.
+WIOT_PC = 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+  'Name: wiot' 'Description: world input-output analysis (Leontief, tariffs, value added)' \
+  'Version: $(VERSION)' 'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lwiot' \
+  'Libs.private: -lminizip -llapacke -lopenblas -lz -lm -fopenmp'
+wiot.pc: FORCE
+	@printf '%s\n' $(WIOT_PC) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+FORCE:
 
-install: all wiot.pc
+install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(DATADIR)
 	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/wiot
 	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/libwiot.a
@@ -225,15 +233,18 @@ install: all wiot.pc
 	ln -sf libwiot.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libwiot.so
 	install -m 644 include/wiot.h $(DESTDIR)$(INCLUDEDIR)/wiot.h
-	install -m 644 wiot.pc $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc
+	printf '%s\n' $(WIOT_PC) > $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc
 	cp -R data/. $(DESTDIR)$(DATADIR)/
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONDIR)
-	./$(CLI) man > $(DESTDIR)$(MANDIR)/man1/wiot.1
-	./$(CLI) completion > $(DESTDIR)$(COMPLETIONDIR)/wiot
+	$(CLI) man > $(DESTDIR)$(MANDIR)/man1/wiot.1
+	$(CLI) completion > $(DESTDIR)$(COMPLETIONDIR)/wiot
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/wiot.1 $(DESTDIR)$(COMPLETIONDIR)/wiot
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/wiot $(DESTDIR)$(LIBDIR)/libwiot.a $(DESTDIR)$(LIBDIR)/libwiot.so* \
-	  $(DESTDIR)$(INCLUDEDIR)/wiot.h $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc
+	  $(DESTDIR)$(INCLUDEDIR)/wiot.h $(DESTDIR)$(PKGCONFIGDIR)/wiot.pc \
+	  $(DESTDIR)$(MANDIR)/man1/wiot.1 $(DESTDIR)$(COMPLETIONDIR)/wiot
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(MANDIR)/man1/wiot.1 $(DESTDIR)$(COMPLETIONDIR)/wiot
 
@@ -269,6 +280,6 @@ test-mpi: mpi-deps
 	MPI_NP="$(MPI_NP)" sh tests/mpi_tests.sh $(BUILD)/wiot-mpi $(BUILD)/wiot
 
 clean:
-	rm -rf build build-san build-fuzz build-regress wiot wiot.pc
+	rm -rf build build-san build-fuzz build-regress wiot wiot.pc wiot.pc.tmp
 
 -include $(wildcard $(BUILD)/*/*.d $(BUILD)/*.d)

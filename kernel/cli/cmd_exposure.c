@@ -77,7 +77,7 @@ const char *const CONTENT_HELP =
     "                    [-o FILE] [--top K] [--threads N]\n"
     "Content of a source (country-sectors, countries, groups) in every product of the\n"
     "table, from the Leontief inverse without forming it: one transposed solve\n"
-    "(I - A)^T y = b (METHODS.md §4).\n"
+    "(I - A)^T y = b (kernel/METHODS.md §4).\n"
     "  --source SPEC  COUNTRIES[:SECTORS], each part in scenario-file syntax (codes, *,\n"
     "               groups EU27 EU28 EU15 USMCA G7 BRICS ASEAN, ranges c1..c16, goods,\n"
     "               services, !exclusions), items separated by ',' or ';'. Examples:\n"
@@ -281,7 +281,7 @@ done:
 /* --------------------------------------------------------------------- tiva */
 const char *const TIVA_HELP =
     "usage: wiot tiva [-t TABLE] [-o FILE] [--by-sector] [--threads N]\n"
-    "Trade in value added for every country (METHODS.md §4; Koopman, Wang & Wei 2014):\n"
+    "Trade in value added per country (kernel/METHODS.md §4; Koopman, Wang, Wei 2014):\n"
     "gross exports E (intermediate and final sales abroad) split by value-added origin\n"
     "into domestic value added DVA (KWW terms 1-6) and foreign value added FVA (KWW\n"
     "terms 7-9), DVA + FVA = E exactly; forward participation DVX (the country's value\n"
@@ -425,7 +425,7 @@ done:
 const char *const EXTRACT_HELP =
     "usage: wiot extract [-t TABLE] --source SPEC [--to COUNTRIES] [-o FILE] [--top K]\n"
     "                    [--threads N]\n"
-    "Hypothetical extraction (METHODS.md §5): the source stops supplying its buyers\n"
+    "Hypothetical extraction (kernel/METHODS.md §5): the source stops supplying buyers\n"
     "(without --to: every buyer abroad, i.e. its exports; with --to: every buyer in\n"
     "those countries, domestic ones included); output lost, millions of USD, by\n"
     "country and country-sector, three ways:\n"

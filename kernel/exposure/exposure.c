@@ -1,4 +1,4 @@
-/* exposure.c -- supply-chain exposure (METHODS.md §4-5): source selection, value-added
+/* exposure.c -- supply-chain exposure (kernel/METHODS.md §4-5): source selection, value-added
  * origin V = diag(a_v) L and content shares, threshold lists, material-cost shares,
  * trade in value added, Ghosh forward exposure and hypothetical extraction.
  *

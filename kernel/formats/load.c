@@ -10,7 +10,7 @@
  * wiot_table_new, then the units, source, primary-input rows and other uses).
  *
  * Readers: read_icio.c (OECD ICIO), read_wiod.c (WIOD 2016), read_exio.c (EXIOBASE 3),
- * read_eora.c (Eora26). Layouts: ../shared/FORMATS.md; what each reader accepts and
+ * read_eora.c (Eora26). Layouts: kernel/formats/LAYOUTS.md; what each reader accepts and
  * assumes is at the top of its file.
  *
  * Messages: "<file>:<line>: column '<label>': <problem>" as the wide CSV loader's;

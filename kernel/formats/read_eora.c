@@ -1,4 +1,4 @@
-/* read_eora.c -- Eora26 (../shared/FORMATS.md §4): Eora26_YYYY_bp_T.txt (intermediate),
+/* read_eora.c -- Eora26 (kernel/formats/LAYOUTS.md §6): Eora26_YYYY_bp_T.txt (intermediate),
  * _FD.txt (final demand), _VA.txt (primary inputs), tab-separated numbers with no
  * header and no label column, and the label files labels_T.txt, labels_FD.txt,
  * labels_VA.txt, from a directory or a zip (the labels may also sit in an indices.zip
@@ -18,7 +18,7 @@
  * x[i] is the row sum of T and FD (both with the ROW columns): total use. Sector and
  * category names become codes by wi_code_from_label ("Petroleum, Chemical and
  * Non-Metallic Mineral Products" -> "Petroleum_Chemical_and_Non-Metallic_Mineral_
- * Products"). Units: thousands of US$ (FORMATS.md, pymrio #175; pymrio's own label is
+ * Products"). Units: thousands of US$ (LAYOUTS.md §6, pymrio #175; pymrio's own label is
  * "Mill USD"). The year is the last 19xx/20xx in the data file names.
  * Unverified: the exact ROW label lines, the category and VA names (read from the
  * files anyway), and the units. */

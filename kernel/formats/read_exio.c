@@ -1,4 +1,4 @@
-/* read_exio.c -- EXIOBASE 3 (IOT_YYYY_ixi / IOT_YYYY_pxp; ../shared/FORMATS.md §3), from
+/* read_exio.c -- EXIOBASE 3 (IOT_YYYY_ixi / IOT_YYYY_pxp; kernel/formats/LAYOUTS.md §5), from
  * the directory or straight from the zip (members may sit in a top-level folder).
  *
  * Files (tab-separated, '.' decimals; each row's labels are checked against Z's):

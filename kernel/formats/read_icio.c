@@ -1,5 +1,5 @@
 /* read_icio.c -- the OECD Inter-Country Input-Output tables (ICIO), CSV releases 2016,
- * 2018, 2021, 2023 (small and extended) and 2025 (../shared/FORMATS.md §1).
+ * 2018, 2021, 2023 (small and extended) and 2025 (kernel/formats/LAYOUTS.md §3).
  *
  * One reader for every release, driven by the labels (never by sizes or built-in code
  * lists):

@@ -1,4 +1,4 @@
-/* read_wiod.c -- the WIOD 2016 release (../shared/FORMATS.md §2) in two CSV forms.
+/* read_wiod.c -- the WIOD 2016 release (kernel/formats/LAYOUTS.md §4) in two CSV forms.
  *
  * 1. "Long-wide": the R (.RData) or Stata (.dta) data converted to CSV, e.g.
  *      R:     load("WIOT2014_October16_ROW.RData"); write.csv(wiot, "WIOT2014.csv", row.names = FALSE)
@@ -29,7 +29,7 @@
  *    row with the column numbers is found as the first whose column E reads "c1" (or
  *    another "c<number>"); the codes are three rows above it, the countries one row above.
  * Both: the bottom rows are found by their code, not their position or r-number
- * (FORMATS.md marks the r-numbers unverified); x is the GO row, so v = x - sum Z is
+ * (LAYOUTS.md §4 marks the r-numbers unverified); x is the GO row, so v = x - sum Z is
  * the sum of the primary-input rows (TXSP ... IntTTM); the year is the Year column
  * (long-wide) or the last 19xx/20xx in the file name. Units: millions of USD. The
  * industry codes are the file's (A01, C10-C12, C31_C32, ...). */

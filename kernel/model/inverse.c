@@ -17,7 +17,7 @@
  * and 94 % in the top two levels. Blocks of order <= WI_INV_BASE are inverted by
  * LAPACK's dgetrf + dgetri (partial pivoting within the small block).
  *
- * Stability (METHODS.md §2): the recursion is block Gaussian elimination without
+ * Stability (kernel/METHODS.md §2): the recursion is block Gaussian elimination without
  * pivoting between blocks, with the pivot blocks inverted explicitly. M column
  * diagonally dominant (A >= 0, column sums of A < 1) is block diagonally dominant by
  * columns in the 1-norm, every Schur complement S is again column diagonally dominant,

@@ -1,5 +1,5 @@
 /* leontief.c -- coefficients, the LU of I - A (or I - B), solves, inverses,
- * multipliers and linkages (METHODS.md §2, Miller & Blair ch. 2, 12). */
+ * multipliers and linkages (kernel/METHODS.md §2, Miller & Blair ch. 2, 12). */
 #include "model/model.h"
 
 #include <math.h>

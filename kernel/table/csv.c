@@ -1,7 +1,7 @@
 /* csv.c -- the wide CSV layout (plain or gzip), and the native loader of files,
  * buffers and static images (CSV or .wiot) that formats/load.c dispatches to.
  *
- * Layout: shared/data/README.md §1. Line 1 is "country,sector," + n labels "{C}_{S}"
+ * Layout: data/LAYOUT.md §1. Line 1 is "country,sector," + n labels "{C}_{S}"
  * + C*K labels "{C}_{fd}" + "GO"; then n data rows "{C},{S}," Z[i,:] F[i,:] x[i];
  * then "TOT,VA," v, zeros, 0; last "TOT,GO," x, column sums of F, sum of x.
  *

@@ -1,4 +1,4 @@
-/* batch.c -- many tariff scenarios at once (METHODS.md §3.5).
+/* batch.c -- many tariff scenarios at once (kernel/METHODS.md §3.5).
  *
  * First-order: C = L^T D, one transposed solve with m right-hand sides.
  * Exact: scenarios are grouped by their set of imposing countries. E^T has non-zero

@@ -1,5 +1,5 @@
 /* scenario.c -- tariff schedules (C x C x S rates) and named tariff scenarios read
- * from CSV files (METHODS.md §3).
+ * from CSV files (kernel/METHODS.md §3).
  *
  * SCENARIO FILE FORMAT
  *

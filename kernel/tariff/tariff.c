@@ -1,6 +1,6 @@
 /* tariff.c -- tariff pass-through: direct costs, first-order cumulative tariffs, the
  * exact cascading price model, final users' prices, revenue and money burdens
- * (METHODS.md §3). Schedules are C x C x S; no n x n tariff matrix is ever formed. */
+ * (kernel/METHODS.md §3). Schedules are C x C x S; no n x n tariff matrix is ever formed. */
 #include "tariff/tariff.h"
 
 #include <math.h>

@@ -2,7 +2,7 @@
 """Write the small provider-layout test tables of tests/formats/ (and bad/).
 
 Each table is synthetic: a few countries and sectors written exactly in the layout
-of the provider's files (../../../shared/FORMATS.md), with the awkward parts of the
+of the provider's files (kernel/formats/LAYOUTS.md), with the awkward parts of the
 real ones: quoted labels, underscores inside sector codes, split countries, tax and
 discrepancy rows and columns, negative inventories, zero-output sectors, zip archives
 (a zip inside a zip for ICIO 2023). Values are multiples of 1/8, so every sum the
