@@ -116,6 +116,15 @@ ok cmp -s p_ntb p_tar
 check scen_ntb 0 out "^jp_kr_2019_export_control  *- *JPN -> KOR  *1 .* ntb  my_measures.csv$" -- "$W" scenarios -s my_measures.csv
 check sweep_ntb 0 out "" -- "$W" sweep -s my_measures.csv -n jp_kr_2019_export_control --scale 0:2:3 -o sw_ntb.csv --quiet
 ok test "$(cut -d, -f8 sw_ntb.csv | sort -u | tr '\n' ' ')" = "0 tariff_revenue_musd "
+# the example of README "Scenario file format" (5 columns, a trailing comment)
+cat > fmt.csv <<'CSV'
+scenario,imposer,target,sector,rate
+eu_retaliation,EU27,USA,goods,0.25
+eu_retaliation,EU27,USA,c3,0.10          # later line wins for food
+everyone_vs_us,*;!USA,USA,c1..c16;!c2,0.10
+CSV
+check readme_format 0 out "^everyone_vs_us  *- *40 countries -> USA  *1 " -- "$W" scenarios -s fmt.csv
+check readme_format_run 0 out "^Scenario eu_retaliation" -- "$W" tariff -s fmt.csv -n eu_retaliation -n everyone_vs_us
 # a rate meant as a percentage warns once, naming file and line, also over several years
 printf 'scenario,imposer,target,sector,rate\npct,USA,CHN,c1,25\n' > pct.csv
 check pct_warn 0 err "^wiot: warning: pct.csv:2: field 'rate': rate 25 is above 2 (200 %); rates are fractions (0.25 = 25 %)$" -- "$W" tariff -s pct.csv -n pct --years 2010,2011
