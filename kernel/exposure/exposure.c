@@ -6,7 +6,7 @@
  * I - B), with as many right-hand sides as the question has sources, groups or
  * products. Hypothetical extraction is a rank-k change of the system and reuses the
  * LU through Sherman-Morrison-Woodbury, or refactors when k is large. */
-#include "tariff/tariff.h"
+#include "model/model.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,54 +14,6 @@
 #include <cblas.h>
 
 #define WI_EPS 2.220446049250313e-16
-
-/* ---------------------------------------------------------------- selection */
-int wiot_select(wiot_ctx *ctx, const wiot_table *t, const char *spec, unsigned char *mask,
-                size_t *count)
-{
-    if (!ctx)
-        return WIOT_EINVAL;
-    wi_clear(ctx);
-    if (!t || !spec || !mask)
-        return wi_error(ctx, WIOT_EINVAL, "wiot_select: NULL argument");
-    const size_t C = t->C, S = t->S;
-    char where[256];
-    snprintf(where, sizeof where, "source '%.200s'", spec);
-    const char *colon = strchr(spec, ':');
-    size_t clen = colon ? (size_t)(colon - spec) : strlen(spec);
-    unsigned char *cs = wi_alloc(ctx, C + S);
-    if (!cs)
-        return WIOT_ENOMEM;
-    size_t nc = 0, ns = S;
-    int rc = wi_spec_field(ctx, t, 0, spec, clen, 1, where, cs, &nc);
-    if (!rc && colon)
-        rc = wi_spec_field(ctx, t, 1, colon + 1, strlen(colon + 1), 1, where, cs + C, &ns);
-    else if (!rc)
-        memset(cs + C, 1, S);
-    if (!rc) {
-        for (size_t i = 0; i < t->n; i++)
-            mask[i] = cs[i / S] && cs[C + i % S];
-        if (count)
-            *count = nc * ns;
-    }
-    wi_free(ctx, cs);
-    return rc;
-}
-
-int wiot_select_countries(wiot_ctx *ctx, const wiot_table *t, const char *spec,
-                          unsigned char *cmask, size_t *count)
-{
-    if (!ctx)
-        return WIOT_EINVAL;
-    wi_clear(ctx);
-    if (!t || !spec || !cmask)
-        return wi_error(ctx, WIOT_EINVAL, "wiot_select_countries: NULL argument");
-    char where[256];
-    snprintf(where, sizeof where, "countries '%.200s'", spec);
-    if (strchr(spec, ':'))
-        return wi_error(ctx, WIOT_EFORMAT, "%s: a country list takes no ':SECTORS' part", where);
-    return wi_spec_field(ctx, t, 0, spec, strlen(spec), 1, where, cmask, count);
-}
 
 /* ------------------------------------------------------------------ helpers */
 /* a_v[j] = v[j]/x[j], 0 where x[j] = 0 */

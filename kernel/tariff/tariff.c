@@ -26,22 +26,6 @@ static int wi_check_rho(wiot_ctx *ctx, double rho)
 }
 
 /* Countries imposing a non-zero rate; returns their count. */
-size_t wi_imposers(const wiot_schedule *s, size_t *list)
-{
-    size_t m = 0;
-    const size_t CS = s->C * s->S;
-    for (size_t d = 0; d < s->C; d++) {
-        const double *r = s->rate + d * CS;
-        for (size_t q = 0; q < CS; q++)
-            if (r[q] != 0.0) {
-                if (list)
-                    list[m] = d;
-                m++;
-                break;
-            }
-    }
-    return m;
-}
 
 /* out[j] = rho * sum_i A[i,j] T[i,j] p[i] for every buyer j (0 outside imposing
  * countries): (rho E^T p). With p == NULL, p = 1 (the direct cost d). */

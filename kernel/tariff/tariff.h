@@ -21,7 +21,8 @@ struct wiot_schedule {
  * purchases of i (tariff.c). role (C entries, may be NULL): every exporter c with a
  * non-zero rate gets WIOT_ROLE_TARGET or-ed in. cost: n*(S + K) for the taxed rows. */
 double wi_revenue(const wiot_table *t, const wiot_schedule *s, size_t d, double *role);
-/* countries with a non-zero rate as importer; their indices into list (may be NULL) */
+/* countries with a non-zero rate as importer; their indices into list (may be NULL)
+ * (schedule.c) */
 size_t wi_imposers(const wiot_schedule *s, size_t *list);
 /* out[j] = rho sum_i A[i,j] T[i,j] p[i] (p == NULL: p = 1), 0 outside imposing
  * countries; nt threads (1 inside a parallel region). */
@@ -38,6 +39,9 @@ void wi_Et_apply(int nt, const wiot_table *t, const wiot_schedule *s, const size
  * failure. */
 int wi_spec_field(wiot_ctx *ctx, const wiot_table *t, int sectors, const char *text, size_t len,
                   int comma, const char *where, unsigned char *sel, size_t *count);
+
+/* A zeroed C x C x S schedule (schedule.c). */
+int wi_schedule_alloc(wiot_ctx *ctx, size_t C, size_t S, wiot_schedule **out);
 
 /* ---- content measures of scenario lines (scenario.c builds, content.c resolves) */
 /* The content source of one scenario line: countries cty[nc] and sectors sec[ns] (table
