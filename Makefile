@@ -31,6 +31,7 @@ WIOT_LIBS := -lminizip -llapacke -lopenblas -lz -lm
 WIOT_LDFLAGS := -fopenmp
 
 LIB_SRC := $(filter-out kernel/cli%.c,$(wildcard kernel/*.c))
+LIB_SRC += $(wildcard kernel/satellite/*.c)
 CLI_SRC := $(wildcard kernel/cli*.c)
 LIB_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(LIB_SRC))
 CLI_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/cli_data.o
@@ -82,6 +83,10 @@ $(BUILD)/cli_data.o: kernel/cli_data.S $(EMBEDDED) $(BUILD)/embed/wiot_2011.wiot
 
 $(BUILD):
 	@mkdir -p $(BUILD)/tests
+
+$(filter $(BUILD)/satellite/%,$(LIB_OBJ)): | $(BUILD)/satellite
+$(BUILD)/satellite:
+	@mkdir -p $@
 
 $(STATIC): $(LIB_OBJ)
 	rm -f $@
