@@ -302,6 +302,8 @@ static void wi_labels_free(wiot_ctx *ctx, wi_labels *L)
 {
     wi_free(ctx, L->l);
     wi_free(ctx, L->text);
+    L->l = NULL;
+    L->text = NULL;
 }
 
 static int wi_labels_make(wiot_ctx *ctx, const wiot_table *t, int fd, wi_labels *L)
