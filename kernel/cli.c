@@ -77,6 +77,8 @@ enum { OPT_MAX_MEMORY = 2000 };   /* accepted by every command */
  * whose --format names its output) and --keep-splits are accepted by every command */
 enum { OPT_KEEP_SPLITS = 2100, OPT_REGIONS, OPT_SECTORS, OPT_MAP };
 enum { OPT_INVERSE = 2200 };   /* wiot leontief --inverse auto|lapack|recursive */
+/* satellite accounts (cli_footprint.c) */
+enum { OPT_EXTENSIONS = 2300, OPT_EXTENSIONS_FD, OPT_EXTENSION, OPT_BY_CATEGORY };
 
 /* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
  * or "iB" is allowed). -1 if malformed. */
@@ -131,6 +133,10 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         {"keep-splits", no_argument, 0, OPT_KEEP_SPLITS}, {"regions", required_argument, 0, OPT_REGIONS},
         {"sectors", required_argument, 0, OPT_SECTORS}, {"map", required_argument, 0, OPT_MAP},
         {"inverse", required_argument, 0, OPT_INVERSE},
+        {"extensions", required_argument, 0, OPT_EXTENSIONS},
+        {"extensions-fd", required_argument, 0, OPT_EXTENSIONS_FD},
+        {"extension", required_argument, 0, OPT_EXTENSION},
+        {"by-category", no_argument, 0, OPT_BY_CATEGORY},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->threads = -1;
@@ -182,6 +188,10 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_THRESHOLD: name = "threshold"; break;
         case OPT_TO: name = "to"; break;
         case OPT_BY_SECTOR: name = "by-sector"; break;
+        case OPT_EXTENSIONS: name = "extensions"; break;
+        case OPT_EXTENSIONS_FD: name = "extensions-fd"; break;
+        case OPT_EXTENSION: name = "extension"; break;
+        case OPT_BY_CATEGORY: name = "by-category"; break;
         case OPT_MAX_MEMORY:
             if ((o->max_memory = parse_size(optarg)) < 0)
                 return usage_error(cmd, "--max-memory takes a size such as 512M, 4G or 1073741824, "
@@ -275,6 +285,10 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_THRESHOLD: o->threshold = optarg; break;
         case OPT_TO: o->to = optarg; break;
         case OPT_BY_SECTOR: o->by_sector = 1; break;
+        case OPT_EXTENSIONS: o->extensions = optarg; break;
+        case OPT_EXTENSIONS_FD: o->extensions_fd = optarg; break;
+        case OPT_EXTENSION: o->extension = optarg; break;
+        case OPT_BY_CATEGORY: o->by_category = 1; break;
         }
     }
     if (optind < argc)
@@ -667,11 +681,17 @@ static int cmd_leontief(int argc, char **argv)
 /* ------------------------------------------------------------- multipliers */
 static const char *MULT_HELP =
     "usage: wiot multipliers [-t TABLE] [-o FILE] [--threads N] [--top K]\n"
+    "       wiot multipliers [-t TABLE] [--extensions FILE] --extension NAME [-o FILE] [--top K]\n"
     "Output multipliers (column sums of L), normalised backward linkages and\n"
     "normalised Ghosh forward linkages (Miller & Blair ch. 12), by solves with the\n"
     "LU of I - A (no explicit inverse). Prints the top K; -o writes every\n"
     "country-sector as CSV: country,sector,output_multiplier,backward_linkage,\n"
-    "forward_linkage,direct_backward,direct_forward.\n";
+    "forward_linkage,direct_backward,direct_forward.\n"
+    "With --extension NAME (a stressor of --extensions FILE, or of the table's own\n"
+    "primary-input rows; '*' for all): the stressor's intensity S, multiplier M = S L and\n"
+    "downstream multiplier S (G^T - I) (METHODS.md §8; see 'wiot footprint --help' for\n"
+    "the file layouts); -o writes stressor,unit,country,sector,intensity,multiplier,\n"
+    "downstream.\n";
 
 typedef struct mult_csv {
     const wiot_table *t;
@@ -707,9 +727,12 @@ void sort_desc(size_t *idx, size_t n, const double *key)
 static int cmd_multipliers(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("multipliers", argc, argv, &o, ",t,o,threads,top,", MULT_HELP);
+    int rc = parse_opts("multipliers", argc, argv, &o, ",t,o,threads,top,extensions,extensions-fd,extension,",
+                        MULT_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
+    if (o.extension || o.extensions || o.extensions_fd)
+        return ext_multipliers(&o);   /* cli_footprint.c */
     wiot_ctx *ctx;
     wiot_table *t = NULL;
     if ((rc = make_ctx(&o, &ctx)) || (rc = load_table(ctx, &o, &t, NULL))) {
@@ -1424,6 +1447,7 @@ static const char *MAIN_HELP =
     "  content       a source's value-added (or gross) content in every product; thresholds\n"
     "  tiva          trade in value added per country: DVA, FVA, participation, VAX\n"
     "  extract       hypothetical extraction of a source's supply: output lost\n"
+    "  footprint     satellite accounts: footprints D_cba, D_pba, D_imp, D_exp of jobs, CO2, ...\n"
     "  version       library version\n"
     "every command also takes --max-memory SIZE (e.g. 4G): refuse work that needs more\n";
 
@@ -1462,6 +1486,8 @@ int main(int argc, char **argv)
         return cmd_tiva(argc - 1, argv + 1);
     if (!strcmp(cmd, "extract"))
         return cmd_extract(argc - 1, argv + 1);
+    if (!strcmp(cmd, "footprint"))
+        return cmd_footprint(argc - 1, argv + 1);
     fprintf(stderr, "wiot: unknown command '%s' (see 'wiot --help')\n", cmd);
     return EXIT_USAGE;
 }

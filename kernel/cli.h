@@ -46,6 +46,11 @@ typedef struct opts {
     const char *threshold;    /* --threshold X[,Y...] */
     const char *to;           /* --to COUNTRIES */
     int by_sector;            /* --by-sector */
+    /* satellite accounts (wiot footprint, wiot multipliers --extension) */
+    const char *extensions;   /* --extensions FILE */
+    const char *extensions_fd;/* --extensions-fd FILE */
+    const char *extension;    /* --extension NAME */
+    int by_category;          /* --by-category */
 } opts;
 
 typedef struct outfile {
@@ -103,5 +108,7 @@ int cmd_content(int argc, char **argv);   /* cli_exposure.c */
 int cmd_tiva(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 const char *role_name(int role);
+int cmd_footprint(int argc, char **argv);   /* cli_footprint.c */
+int ext_multipliers(const opts *o);          /* wiot multipliers --extension */
 
 #endif
