@@ -966,6 +966,20 @@ WIOT_API int wiot_footprint(wiot_ctx *ctx, const wiot_lu *lu, const wiot_extensi
 WIOT_API int wiot_footprint_sectors(wiot_ctx *ctx, const wiot_lu *lu, const wiot_extension *e,
                                     double *D, size_t ldd, wiot_info *info);
 
+/* Stressors embodied in given flows, by the country where they occur (METHODS.md
+ * §8.3): for m demand vectors b_q (n each, in the table's currency; e.g. the imports a
+ * tariff scenario taxes, intermediate and final, at baseline values),
+ *   E[k + (c + q*C)*lde] = sum_{i in c} S[k,i] (L b_q)[i]
+ * the stressor k in country c needed, at every stage, to produce b_q ("jobs in each
+ * country embodied in US imports from China"). b = y (all final demand) gives D_pba
+ * less F_Y; b = country d's final demand gives the terms of D_cba[d]. B[n x m]
+ * (ldb >= n), E[p x C*m] (lde >= p). info as wiot_ext_multipliers. returns WIOT_OK |
+ * WIOT_EINVAL | WIOT_EDATA | WIOT_ETOOLARGE | WIOT_ENOMEM (E untouched).
+ * cost: one solve with m right-hand sides (2n^2 m flops) + pnm; 8nm bytes. */
+WIOT_API int wiot_ext_embodied(wiot_ctx *ctx, const wiot_lu *lu, const wiot_extension *e,
+                               const double *B, size_t m, size_t ldb, double *E, size_t lde,
+                               wiot_info *info);
+
 #ifdef __cplusplus
 }
 #endif

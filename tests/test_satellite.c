@@ -168,6 +168,34 @@ Test(satellite, identities)
         assert_rel(pba, f + fy, 1e-12);
         assert_rel(cs, cba, 1e-12);
     }
+    /* embodied in given demands: each country's final demand (C vectors) gives the
+     * terms of D_cba and D_imp; all final demand gives D_pba less F_Y (1e-12) */
+    const size_t n = wiot_table_n(t);
+    const double *Ft = wiot_table_F(t);
+    double *B = calloc(n * (C + 1), sizeof *B), E[2 * 6 * 7];
+    for (size_t d = 0; d < C; d++)
+        for (size_t q = 0; q < K; q++)
+            for (size_t i = 0; i < n; i++) {
+                B[i + d * n] += Ft[i + (d * K + q) * n];
+                B[i + C * n] += Ft[i + (d * K + q) * n];
+            }
+    cr_assert_eq(wiot_ext_embodied(ctx, lu, e, B, C + 1, n, E, p, NULL), WIOT_OK);
+    for (size_t k = 0; k < p; k++)
+        for (size_t d = 0; d < C; d++) {
+            double all = 0, abroad = 0, fy = 0;
+            for (size_t c = 0; c < C; c++) {
+                all += E[k + (c + d * C) * p];
+                if (c != d)
+                    abroad += E[k + (c + d * C) * p];
+            }
+            for (size_t q = 0; q < K; q++)
+                fy += wiot_extension_FY(e)[k + (d * K + q) * p];
+            assert_rel(all + fy, acc[k + (WIOT_D_CBA * C + d) * p], 1e-12);
+            assert_rel(abroad, acc[k + (WIOT_D_IMP * C + d) * p], 1e-12);
+            assert_rel(E[k + (d + C * C) * p] + fy, acc[k + (WIOT_D_PBA * C + d) * p], 1e-12);
+        }
+    cr_assert_eq(wiot_ext_embodied(ctx, lu, e, B, 1, n - 1, E, p, NULL), WIOT_EINVAL);
+    free(B);
     wiot_lu_free(lu);
     wiot_extension_free(e);
     wiot_table_free(t);

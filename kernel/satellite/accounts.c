@@ -406,3 +406,58 @@ done:
     wi_free(ctx, out);
     return rc;
 }
+
+int wiot_ext_embodied(wiot_ctx *ctx, const wiot_lu *lu, const wiot_extension *e, const double *B, size_t m,
+                      size_t ldb, double *E, size_t lde, wiot_info *info)
+{
+    if (!ctx)
+        return WIOT_EINVAL;
+    wi_clear(ctx);
+    if (!lu || !e || (m && (!B || !E)))
+        return wi_error(ctx, WIOT_EINVAL, "wiot_ext_embodied: NULL argument");
+    if (lu->model != WIOT_LEONTIEF)
+        return wi_error(ctx, WIOT_EINVAL, "wiot_ext_embodied needs a Leontief factorization");
+    const wiot_table *t = lu->t;
+    int rc = wi_ext_fits(ctx, t, e, "wiot_ext_embodied");
+    if (rc)
+        return rc;
+    const size_t n = t->n, p = e->p, C = t->C, S = t->S;
+    if (ldb < n || lde < p)
+        return wi_error(ctx, WIOT_EINVAL, "wiot_ext_embodied: ldb %zu < n = %zu or lde %zu < p = %zu", ldb, n,
+                        lde, p);
+    size_t nm, cm;
+    if ((rc = wi_mul(ctx, n, m, &nm)) || (rc = wi_mul(ctx, C * p, m, &cm)) ||
+        (rc = wi_budget(ctx, (nm + cm) * sizeof(double), "the embodied stressors' workspace", NULL)))
+        return rc;
+    double *X = wi_dalloc(ctx, nm + 1), *out = wi_calloc(ctx, cm + 1, sizeof(double));
+    if (!X || !out) {
+        wi_free(ctx, X);
+        wi_free(ctx, out);
+        return WIOT_ENOMEM;
+    }
+    for (size_t q = 0; q < m; q++)
+        memcpy(X + q * n, B + q * ldb, n * sizeof *X);
+    wiot_info in;
+    wi_info0(ctx, &in);
+    rc = wi_sat_solve(ctx, lu, WIOT_NOTRANS, m, X, &in);
+    if (!rc) {
+        for (size_t q = 0; q < m; q++)
+            for (size_t i = 0; i < n; i++) {
+                const double xi = X[i + q * n] * wi_inv(t, i);
+                double *o = out + (i / S + q * C) * p;
+                for (size_t k = 0; k < p; k++)
+                    o[k] += e->F[k + i * p] * xi;
+            }
+        in.flops += 2.0 * (double)p * (double)n * (double)m;
+        rc = wi_sat_finite(ctx, e, "embodied stressor", out, C * m, p, t->country);
+    }
+    if (!rc) {
+        for (size_t c = 0; c < C * m; c++)
+            memcpy(E + c * lde, out + c * p, p * sizeof(double));
+        if (info)
+            *info = in;
+    }
+    wi_free(ctx, X);
+    wi_free(ctx, out);
+    return rc;
+}
