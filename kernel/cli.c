@@ -900,7 +900,10 @@ static const char *TARIFF_HELP =
     "               the weighted mean of their rates (README.md, \"Scenario classifications\")\n"
     "  --years Y    run on several tables: FROM:TO or a comma list of WIOD 2013 years\n"
     "               (1995..2011, from the data folder) or of table files; the CSV files\n"
-    "               then start with a year column\n";
+    "               then start with a year column\n"
+    "  --extension NAME [--extensions FILE]  also report the stressor (jobs, CO2, ...; '*'\n"
+    "               all) embodied in the imports each scenario taxes, by the country where\n"
+    "               it occurs (METHODS.md §8.3; file layouts: wiot footprint --help)\n";
 
 typedef struct run {
     const char *name;
@@ -1227,7 +1230,7 @@ static int translate_schedule(wiot_ctx *ctx, wiot_schedule **s, const wiot_map *
 static int cmd_tariff(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("tariff", argc, argv, &o, ",t,s,n,o,threads,passthrough,method,top,quiet,years,map,",
+    int rc = parse_opts("tariff", argc, argv, &o, ",t,s,n,o,threads,passthrough,method,top,quiet,years,map,extensions,extensions-fd,extension,",
                         TARIFF_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
@@ -1315,6 +1318,8 @@ static int cmd_tariff(int argc, char **argv)
                     rc = fail(ctx, rc);
                 }
             }
+            if (!rc && s && !o.quiet && (o.extension || o.extensions))   /* cli_footprint.c */
+                rc = ext_tariff_report(ctx, &o, t, lu, s, rn->name);
             wiot_schedule_free(s);
         }
         ssecs += now() - t0;

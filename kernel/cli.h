@@ -110,5 +110,11 @@ int cmd_extract(int argc, char **argv);
 const char *role_name(int role);
 int cmd_footprint(int argc, char **argv);   /* cli_footprint.c */
 int ext_multipliers(const opts *o);          /* wiot multipliers --extension */
+/* wiot tariff --extension: the stressors embodied in the imports scenario s taxes */
+int ext_tariff_report(wiot_ctx *ctx, const opts *o, const wiot_table *t, const wiot_lu *lu,
+                      const wiot_schedule *s, const char *name);
+/* wiot extract --extension: the stressors of the output lost (n each) */
+int ext_extract_report(wiot_ctx *ctx, const opts *o, const wiot_table *t, const double *lost,
+                       const double *lost_final, const double *lost_ghosh);
 
 #endif

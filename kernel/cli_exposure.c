@@ -429,7 +429,9 @@ static const char *EXTRACT_HELP =
     "  --to C       buyers' countries (codes, groups, *, !exclusions; ',' or ';')\n"
     "  -o FILE      CSV per country-sector: country,sector,output,lost,lost_with_final,\n"
     "               lost_ghosh\n"
-    "  --top K      countries and country-sectors in the summary (default 10)\n";
+    "  --top K      countries and country-sectors in the summary (default 10)\n"
+    "  --extension NAME [--extensions FILE]  also the stressor lost with the output (jobs,\n"
+    "               CO2, ...; '*' all), by country (file layouts: wiot footprint --help)\n";
 
 typedef struct extract_csv {
     const wiot_table *t;
@@ -458,7 +460,7 @@ static const char *method_name(int m)
 int cmd_extract(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("extract", argc, argv, &o, ",t,o,threads,top,source,to,", EXTRACT_HELP);
+    int rc = parse_opts("extract", argc, argv, &o, ",t,o,threads,top,source,to,extensions,extensions-fd,extension,", EXTRACT_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
     if (!o.source)
@@ -575,6 +577,8 @@ int cmd_extract(int argc, char **argv)
                sname(t, i, nb, sizeof nb), lf[i], x[i] > 0 ? 100 * lf[i] / x[i] : 0.0);
     }
     printf("\n  factorizations: Leontief %.3f s, Ghosh %.3f s\n", fi.seconds, gi.seconds);
+    if ((o.extension || o.extensions) && (rc = ext_extract_report(ctx, &o, t, lost, lf, lg)))
+        goto done;   /* cli_footprint.c */
     if (o.out) {
         extract_csv ec = {t, lost, lf, lg};
         if (write_atomic(o.out, write_extract, &ec))

@@ -310,3 +310,132 @@ done:
     wiot_ctx_free(ctx);
     return rc;
 }
+
+/* ------------------------------------- wiot tariff / extract --extension */
+/* Each country's total of each stressor (sum of F over its sectors): tot[p x C]. */
+static void country_totals(const wiot_table *t, const wiot_extension *e, double *tot)
+{
+    const size_t p = wiot_extension_stressors(e), n = wiot_table_n(t), S = wiot_table_sectors(t);
+    const double *F = wiot_extension_F(e);
+    memset(tot, 0, p * wiot_table_countries(t) * sizeof *tot);
+    for (size_t j = 0; j < n; j++)
+        for (size_t k = 0; k < p; k++)
+            tot[k + (j / S) * p] += F[k + j * p];
+}
+
+/* rows: country, value, % of the country's total; the top K by value */
+static void print_by_country(const wiot_table *t, const wiot_extension *e, size_t k, const double *v, size_t ldv,
+                             const double *tot, size_t top, size_t *idx, double *key)
+{
+    const size_t C = wiot_table_countries(t), p = wiot_extension_stressors(e);
+    double w = 0;
+    for (size_t c = 0; c < C; c++) {
+        key[c] = v[k + c * ldv];
+        w += key[c];
+    }
+    sort_desc(idx, C, key);
+    printf("  %s [%s]: %.6g in all; where it occurs (%% of the country's own total):\n",
+           wiot_extension_stressor(e, k), wiot_extension_unit(e, k), w);
+    for (size_t q = 0; q < top && q < C; q++) {
+        size_t c = idx[q];
+        double tc = tot[k + c * p];
+        printf("    %-8s %15.6g  (%7.3f %%)\n", wiot_table_country(t, c), key[c], tc != 0 ? 100 * key[c] / tc : 0.0);
+    }
+}
+
+int ext_tariff_report(wiot_ctx *ctx, const opts *o, const wiot_table *t, const wiot_lu *lu, const wiot_schedule *s,
+                      const char *name)
+{
+    wiot_extension *e = NULL;
+    int rc = get_extension(ctx, o, t, "tariff", &e);
+    if (rc)
+        return rc;
+    const size_t p = wiot_extension_stressors(e), n = wiot_table_n(t), C = wiot_table_countries(t);
+    const size_t S = wiot_table_sectors(t), K = wiot_table_fd_categories(t);
+    double *b = calloc(n + 1, sizeof *b), *E = malloc((p * C + 1) * sizeof *E), *tot = malloc((p * C + 1) * sizeof *tot);
+    double *key = malloc((C + 1) * sizeof *key);
+    size_t *idx = malloc((C + 1) * sizeof *idx);
+    if (!b || !E || !tot || !key || !idx) {
+        fprintf(stderr, "wiot: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    /* the taxed imports at baseline values: rows i of exporters importer d taxes */
+    const double *Z = wiot_table_Z(t), *F = wiot_table_F(t);
+    double taxed = 0;
+    for (size_t d = 0; d < C; d++)
+        for (size_t i = 0; i < n; i++) {
+            if (i / S == d || !(wiot_schedule_get(s, d, i / S, i % S) > 0))
+                continue;
+            double f = 0;
+            for (size_t j = d * S; j < (d + 1) * S; j++)
+                f += Z[i + j * n];
+            for (size_t q = 0; q < K; q++)
+                f += F[i + (d * K + q) * n];
+            b[i] += f;
+            taxed += f;
+        }
+    if ((rc = wiot_ext_embodied(ctx, lu, e, b, 1, n, E, p, NULL))) {
+        rc = fail(ctx, rc);
+        goto done;
+    }
+    country_totals(t, e, tot);
+    printf("Embodied in the imports scenario %s taxes (%.6g %s, intermediate and final, at baseline values):\n",
+           name, taxed, wiot_table_units(t));
+    size_t top = (size_t)o->top;
+    for (size_t k = 0; k < p; k++)
+        print_by_country(t, e, k, E, p, tot, top, idx, key);
+    printf("\n");
+done:
+    free(b);
+    free(E);
+    free(tot);
+    free(key);
+    free(idx);
+    wiot_extension_free(e);
+    return rc;
+}
+
+int ext_extract_report(wiot_ctx *ctx, const opts *o, const wiot_table *t, const double *lost,
+                       const double *lost_final, const double *lost_ghosh)
+{
+    wiot_extension *e = NULL;
+    int rc = get_extension(ctx, o, t, "extract", &e);
+    if (rc)
+        return rc;
+    const size_t p = wiot_extension_stressors(e), n = wiot_table_n(t), C = wiot_table_countries(t);
+    const size_t S = wiot_table_sectors(t);
+    double *Sx = malloc((p * n + 1) * sizeof *Sx), *v = calloc(3 * p * C + 1, sizeof *v);
+    double *tot = malloc((p * C + 1) * sizeof *tot), *key = malloc((C + 1) * sizeof *key);
+    size_t *idx = malloc((C + 1) * sizeof *idx);
+    if (!Sx || !v || !tot || !key || !idx) {
+        fprintf(stderr, "wiot: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    if ((rc = wiot_ext_intensities(ctx, t, e, Sx, p))) {
+        rc = fail(ctx, rc);
+        goto done;
+    }
+    const double *l3[3] = {lost, lost_final, lost_ghosh};
+    for (int m = 0; m < 3; m++)
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < p; k++)
+                v[m * p * C + k + (i / S) * p] += Sx[k + i * p] * l3[m][i];
+    country_totals(t, e, tot);
+    static const char *what[3] = {"upstream", "upstream+final", "downstream (Ghosh)"};
+    printf("\n  Stressors lost with the output (s_i x output lost, by country)\n");
+    for (int m = 1; m < 3; m++) {
+        printf("  %s:\n", what[m]);
+        for (size_t k = 0; k < p; k++)
+            print_by_country(t, e, k, v + m * p * C, p, tot, (size_t)o->top, idx, key);
+    }
+done:
+    free(Sx);
+    free(v);
+    free(tot);
+    free(key);
+    free(idx);
+    wiot_extension_free(e);
+    return rc;
+}

@@ -99,6 +99,19 @@ ok grep -q -F "Value Added (pymrio extension),Mill USD,reg1,food,0.466187895,0.5
 check mult_exio 0 out "CO2 - combustion - air [kg; output in millions of EUR]" -- \
     "$W" multipliers -t formats/IOT_2019_ixi --extension 'CO2 - combustion - air' --top 1
 
+# tariff and extract: the stressor embodied in the taxed imports / lost with the output.
+# Value added embodied in the taxed imports equals their value (V's columns sum to 1).
+check tariff_va 0 out "  VA [millions of USD]: 506649 in all; where it occurs (% of the country's own total):" -- \
+    "$W" tariff --extension VA --top 3
+ok grep -q -F "Embodied in the imports scenario us301_2020-02-14_list4A_at7.5+cn_ret_2020-02-14_round1_halved taxes (506649 millions of USD, intermediate and final, at baseline values):" "$tmp/out"
+ok grep -q -F "    CHN               277199  (  3.752 %)" "$tmp/out"
+check tariff_quiet 0 out "" -- "$W" tariff --extension VA --quiet
+ok test ! -s "$tmp/out"
+check extract_va 0 out "    CHN          1.61347e+06  ( 21.838 %)" -- "$W" extract --source CHN --extension VA --top 2
+check extract_exio 0 out "  Employment: Low-skilled male [1000 p.]: 14.9737 in all" -- \
+    "$W" extract -t formats/IOT_2019_ixi --source US --extension 'Employment: Low-skilled male' --top 2
+check tariff_nostressor 1 err "wiot: no stressor 'jobs' in wiot_2011.csv.gz: primary inputs (stressors: VA)" -- \
+    "$W" tariff --extension jobs
 # errors: exact messages, nothing written
 check_msg fd_alone 2 "wiot footprint: --extensions-fd needs --extensions FILE (see 'wiot footprint --help')" -- \
     "$W" footprint -t $T --extensions-fd $EY
