@@ -113,6 +113,9 @@ int ext_multipliers(const opts *o);          /* wiot multipliers --extension */
 /* wiot tariff --extension: the stressors embodied in the imports scenario s taxes */
 int ext_tariff_report(wiot_ctx *ctx, const opts *o, const wiot_table *t, const wiot_lu *lu,
                       const wiot_schedule *s, const char *name);
+/* wiot content --extension: products ranked by the source's stressor embodied in them */
+int ext_content_report(wiot_ctx *ctx, const opts *o, const wiot_table *t, const wiot_lu *lu,
+                       const unsigned char *mask);
 /* wiot extract --extension: the stressors of the output lost (n each) */
 int ext_extract_report(wiot_ctx *ctx, const opts *o, const wiot_table *t, const double *lost,
                        const double *lost_final, const double *lost_ghosh);

@@ -87,7 +87,10 @@ static const char *CONTENT_HELP =
     "               --threshold 0.001; US content: --source USA --threshold 0.25,0.10\n"
     "  -o FILE      CSV, one row per country-sector: country,sector,share and one\n"
     "               crosses_X column (1 or 0) per threshold\n"
-    "  --top K      rows in the summary's lists (default 10)\n";
+    "  --top K      rows in the summary's lists (default 10)\n"
+    "  --extension NAME [--extensions FILE]  also rank the products by the source's stressor\n"
+    "               (jobs, CO2, ...; '*' all) embodied in them, sum_{i in source} S[i] L[i,j]\n"
+    "               per unit of final demand (file layouts: wiot footprint --help)\n";
 
 typedef struct content_csv {
     const wiot_table *t;
@@ -139,7 +142,7 @@ static int parse_thresholds(const char *s, double *thr, int *n)
 int cmd_content(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("content", argc, argv, &o, ",t,o,threads,top,source,measure,threshold,",
+    int rc = parse_opts("content", argc, argv, &o, ",t,o,threads,top,source,measure,threshold,extensions,extensions-fd,extension,",
                         CONTENT_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
@@ -254,6 +257,8 @@ int cmd_content(int argc, char **argv)
         printf(" %s %.3f", wiot_table_country(t, list[r]), 100 * key[list[r]]);
     printf("\n\n  solve: factorization %.3f s (%.2g flops), content %.4f s (%.2g flops, one "
            "transposed solve), residual %.2g\n", fi.seconds, fi.flops, ci.seconds, ci.flops, ci.residual);
+    if ((o.extension || o.extensions) && (rc = ext_content_report(ctx, &o, t, lu, mask)))
+        goto done;   /* cli_footprint.c */
     if (o.out) {
         content_csv cc = {t, share, thr, nthr};
         if (write_atomic(o.out, write_content, &cc))

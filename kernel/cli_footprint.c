@@ -439,3 +439,61 @@ done:
     wiot_extension_free(e);
     return rc;
 }
+
+/* ------------------------------------------------------ wiot content --extension */
+int ext_content_report(wiot_ctx *ctx, const opts *o, const wiot_table *t, const wiot_lu *lu,
+                       const unsigned char *mask)
+{
+    wiot_extension *e = NULL, *src = NULL;
+    int rc = get_extension(ctx, o, t, "content", &e);
+    if (rc)
+        return rc;
+    const size_t p = wiot_extension_stressors(e), n = wiot_table_n(t), S = wiot_table_sectors(t);
+    double *F = malloc((p * n + 1) * sizeof *F), *M = malloc((p * n + 1) * sizeof *M);
+    double *key = malloc((n + 1) * sizeof *key);
+    size_t *idx = malloc((n + 1) * sizeof *idx);
+    const char **nm = malloc((p + 1) * sizeof *nm), **un = malloc((p + 1) * sizeof *un);
+    if (!F || !M || !key || !idx || !nm || !un) {
+        fprintf(stderr, "wiot: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+    /* the stressors of the source only: M[k, j] = sum_{i in source} S[k,i] L[i,j] */
+    const double *F0 = wiot_extension_F(e);
+    for (size_t j = 0; j < n; j++)
+        for (size_t k = 0; k < p; k++)
+            F[k + j * p] = mask[j] ? F0[k + j * p] : 0.0;
+    for (size_t k = 0; k < p; k++) {
+        nm[k] = wiot_extension_stressor(e, k);
+        un[k] = wiot_extension_unit(e, k);
+    }
+    if ((rc = wiot_extension_new(ctx, t, p, nm, un, F, p, NULL, 0, &src)) ||
+        (rc = wiot_ext_multipliers(ctx, lu, src, M, p, NULL))) {
+        rc = fail(ctx, rc);
+        goto done;
+    }
+    size_t top = (size_t)o->top < n ? (size_t)o->top : n;
+    for (size_t k = 0; k < p; k++) {
+        for (size_t j = 0; j < n; j++)
+            key[j] = M[k + j * p];
+        sort_desc(idx, n, key);
+        printf("\n  %s of %s origin embodied per unit of final demand [%s per %s], highest:\n",
+               wiot_extension_stressor(e, k), o->source, wiot_extension_unit(e, k), wiot_table_units(t));
+        for (size_t q = 0; q < top; q++) {
+            size_t j = idx[q];
+            char label[64];
+            snprintf(label, sizeof label, "%s_%s", wiot_table_country(t, j / S), wiot_table_sector(t, j % S));
+            printf("    %-24.24s %14.6g\n", label, key[j]);
+        }
+    }
+done:
+    free(F);
+    free(M);
+    free(key);
+    free(idx);
+    free(nm);
+    free(un);
+    wiot_extension_free(src);
+    wiot_extension_free(e);
+    return rc;
+}

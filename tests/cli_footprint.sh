@@ -110,6 +110,13 @@ ok test ! -s "$tmp/out"
 check extract_va 0 out "    CHN          1.61347e+06  ( 21.838 %)" -- "$W" extract --source CHN --extension VA --top 2
 check extract_exio 0 out "  Employment: Low-skilled male [1000 p.]: 14.9737 in all" -- \
     "$W" extract -t formats/IOT_2019_ixi --source US --extension 'Employment: Low-skilled male' --top 2
+# content: the source's value added per unit of final demand is wiot content's va share
+# (0.9998401766 for reg3_food, the content CSV's value)
+check content_va 0 out "    reg3_food                       0.99984" -- \
+    "$W" content -t $T --source reg3 --extension VA --top 2 -o "$tmp/c.csv"
+ok grep -q -x -F "reg3,food,0.9998401766" "$tmp/c.csv"
+check content_co2 0 out "  emission_type1 (air) of reg3 origin embodied per unit of final demand [kg per millions of USD], highest:" -- \
+    "$W" content -t $T --source reg3 --extensions $E --extension 'emission_type1 (air)' --top 3
 check tariff_nostressor 1 err "wiot: no stressor 'jobs' in wiot_2011.csv.gz: primary inputs (stressors: VA)" -- \
     "$W" tariff --extension jobs
 # errors: exact messages, nothing written
