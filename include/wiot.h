@@ -864,7 +864,11 @@ WIOT_API int wiot_extension_new(wiot_ctx *ctx, const wiot_table *t, size_t p,
  *  - a provider's block: an EXIOBASE 3 directory or zip (satellite/ is used; name the
  *    block itself, ".../impacts" or "IOT_2019_ixi.zip:impacts", for impacts/) with
  *    F.txt, unit.txt and, when present, F_Y.txt (or F_hh.txt): read as FORMATS.md
- *    describes, columns in the order of the table's Z.txt.
+ *    describes, columns in the order of the table's Z.txt;
+ *  - Eora26 satellites: a directory or zip holding labels_Q.txt ("name (unit)", source
+ *    per line), *_Q.txt (p lines of n values, or n + 1 with the ROW column, last,
+ *    dropped) and optionally *_QY.txt (C*K [+ 1] values); stressor k is named
+ *    "name | source".
  * fd_path (may be NULL; not with a provider block, which brings its own F_Y.txt):
  * the direct final-demand stressors F_Y in the wide layout with COUNTRY_CATEGORY
  * column labels, or the tidy layout with header "stressor,unit,country,category,
@@ -873,7 +877,8 @@ WIOT_API int wiot_extension_new(wiot_ctx *ctx, const wiot_table *t, size_t p,
  * country 'XYZ'", "ext.csv:1: column 'reg1_food' listed twice".
  * returns WIOT_OK | WIOT_EINVAL | WIOT_EIO | WIOT_EFORMAT (header, ragged line, bad
  * number, unknown or missing label, repeated stressor or entry, unit mismatch, empty
- * file) | WIOT_EDATA (NaN or Inf) | WIOT_ENOTFOUND (an F_Y stressor not in path) |
+ * file) | WIOT_EDATA (NaN or Inf) | WIOT_ENOTFOUND (an F_Y stressor not in path; a
+ * directory or zip holding no extension block) |
  * WIOT_ETOOLARGE | WIOT_ENOMEM (also when the file or the matrices exceed the
  * context's memory limit). cost: one pass over the text (two for tidy files);
  * memory: the text plus 8p(n + CK) bytes. */

@@ -25,8 +25,9 @@ static const char *FOOT_HELP =
     "  --extensions FILE   the stressors F (stressors x country-sectors), as CSV:\n"
     "               wide:  name,unit,<COUNTRY_SECTOR>...  one line per stressor\n"
     "               tidy:  stressor,unit,country,sector,value  one line per entry\n"
-    "             or an EXIOBASE 3 directory/zip (satellite/, or name .../impacts).\n"
-    "             Without it: the EXIOBASE table's satellite/ block, else the table's\n"
+    "             or an EXIOBASE 3 directory/zip (satellite/, or name .../impacts), or\n"
+    "             a directory/zip with Eora26's labels_Q.txt, *_Q.txt [, *_QY.txt].\n"
+    "             Without it: the EXIOBASE or Eora26 table's own satellites, else its\n"
     "             primary-input rows (ICIO TAXSUB/VALU, WIOD 2016 ... VA; the wide CSV\n"
     "             layout: value added VA)\n"
     "  --extensions-fd FILE  direct final-demand stressors F_Y (households' own CO2):\n"
@@ -70,10 +71,16 @@ static int get_extension(wiot_ctx *ctx, const opts *o, const wiot_table *t, cons
         return usage_error(cmd, "--extensions-fd needs --extensions FILE");
     if (o->extensions)
         rc = wiot_extension_load(ctx, t, o->extensions, o->extensions_fd, &e);
-    else if (o->table && wiot_table_source(t) && !strncmp(wiot_table_source(t), "EXIOBASE", 8))
-        rc = wiot_extension_load(ctx, t, o->table, NULL, &e);
-    else
-        rc = wiot_extension_from_inputs(ctx, t, &e);
+    else {
+        /* a provider's own satellites beside the table (EXIOBASE satellite/, Eora26
+         * labels_Q.txt), else its primary-input rows */
+        const char *src = wiot_table_source(t);
+        rc = WIOT_ENOTFOUND;
+        if (o->table && src && (!strncmp(src, "EXIOBASE", 8) || !strncmp(src, "Eora26", 6)))
+            rc = wiot_extension_load(ctx, t, o->table, NULL, &e);
+        if (rc == WIOT_ENOTFOUND)
+            rc = wiot_extension_from_inputs(ctx, t, &e);
+    }
     if (rc)
         return fail(ctx, rc);
     if (o->extension && strcmp(o->extension, "*")) {

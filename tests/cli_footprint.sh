@@ -87,6 +87,11 @@ check exio_impacts 0 out "GWP100 (IPCC, 2010) [kg CO2 eq.]" -- \
     "$W" footprint -t formats/IOT_2019_ixi --extensions satellite/exio/impacts -o "$tmp/imp.csv" --top 1
 ok grep -q '^"GWP100 (IPCC, 2010)",kg CO2 eq.,AT,D_cba,' "$tmp/imp.csv"
 
+check eora 0 out "I-GHG-CO2 emissions | PRIMAPHIST [Gg]: top 1 of 3 countries by D_cba" -- \
+    "$W" footprint -t formats/Eora26_2010_bp --extensions satellite/eora26_q --top 1
+check eora_own 0 out "Footprints of Eora26_2010_bp: primary inputs on Eora26_2010_bp (7 stressors)" -- \
+    "$W" footprint -t formats/Eora26_2010_bp --top 1
+
 # multipliers of an extension
 check mult_ext 0 out "Multipliers of emission_type1 (air) [kg; output in millions of USD] on pymrio_test_mrio.csv (top 2 of 48)" -- \
     "$W" multipliers -t $T --extensions $E --extension 'emission_type1 (air)' --top 2 -o "$tmp/m.csv"

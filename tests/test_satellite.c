@@ -471,8 +471,9 @@ Test(satellite, exiobase_malformed)
          "satellite/bad/exio_fy/F_Y.txt:3: stressor 'Land use' is not in F.txt"},
         {SAT("bad/exio_nounit"), NULL, WIOT_EFORMAT,
          "satellite/bad/exio_nounit: no unit.txt beside F.txt (the stressors' units)"},
-        {SAT("bad/exio_nof"), NULL, WIOT_EFORMAT,
-         "satellite/bad/exio_nof: no F.txt (nor satellite/F.txt): not an EXIOBASE 3 extension block"},
+        {SAT("bad/exio_nof"), NULL, WIOT_ENOTFOUND,
+         "satellite/bad/exio_nof: no extension block here (EXIOBASE 3 F.txt or satellite/F.txt, Eora26 "
+         "labels_Q.txt)"},
     };
     wiot_ctx *ctx = test_ctx();
     wiot_table *t = test_load(ctx, "formats/IOT_2019_ixi");
@@ -651,4 +652,38 @@ Test(satellite, failing_allocator)
     wiot_lu_free(lu);
     wiot_table_free(t);
     wiot_ctx_free(c0);
+}
+
+/* Eora26 satellites: names and units from labels_Q.txt, the ROW column of Q and QY
+ * dropped, values as written; a table whose own directory holds none falls back. */
+Test(satellite, eora26_satellites)
+{
+    wiot_ctx *ctx = test_ctx();
+    wiot_table *t = test_load(ctx, "formats/Eora26_2010_bp");
+    wiot_extension *e = ext_load(ctx, t, SAT("eora26_q"), NULL);
+    const size_t n = wiot_table_n(t);
+    cr_assert_eq(n, 12);
+    cr_assert_eq(wiot_extension_stressors(e), 3);
+    cr_assert_str_eq(wiot_extension_stressor(e, 0), "I-GHG-CO2 emissions | PRIMAPHIST");
+    cr_assert_str_eq(wiot_extension_stressor(e, 2), "Employment | ILO");
+    cr_assert_str_eq(wiot_extension_unit(e, 0), "Gg");
+    cr_assert_str_eq(wiot_extension_unit(e, 2), "1000 persons");
+    for (size_t j = 0; j < n; j++)
+        for (size_t k = 0; k < 3; k++)
+            cr_assert_eq(wiot_extension_F(e)[k + 3 * j], (double)((k + 1) * 10 + j));
+    const double *FY = wiot_extension_FY(e);
+    cr_assert_not_null(FY);
+    for (size_t j = 0; j < 18; j++)
+        for (size_t k = 0; k < 3; k++)
+            cr_assert_eq(FY[k + 3 * j], j % 6 == 0 && k < 2 ? (double)(k + 1) : 0.0);
+    cr_assert_str_eq(wiot_extension_source(e), "satellite/eora26_q (Eora26 satellites)");
+    wiot_extension *none = NULL;
+    cr_assert_eq(wiot_extension_load(ctx, t, "formats/Eora26_2010_bp", NULL, &none), WIOT_ENOTFOUND);
+    cr_assert_eq(wiot_extension_load(ctx, t, SAT("bad/eora_count"), NULL, &none), WIOT_EFORMAT);
+    cr_assert_str_eq(wiot_errmsg(ctx), "satellite/bad/eora_count/Eora26_2010_bp_Q.txt:2: 11 values, expected 12 "
+                     "(or 13 with the ROW column)");
+    cr_assert_null(none);
+    wiot_extension_free(e);
+    wiot_table_free(t);
+    wiot_ctx_free(ctx);
 }

@@ -10,7 +10,16 @@
  *    line 2 "category" and C*K final-demand columns; its stressors are F.txt's.
  *  - unit.txt: a header line ("stressor" or "impact", "unit"), then name, unit.
  * Region codes must equal the table's; names are compared through the code the table
- * reader makes of them (formats.h: wi_code_from_label). */
+ * reader makes of them (formats.h: wi_code_from_label).
+ *
+ * Eora26 satellites (a directory or zip holding labels_Q.txt), as pymrio reads them:
+ *  - labels_Q.txt: one line per stressor: "name (unit)", then its source (e.g.
+ *    "I-GHG-CO2 emissions (Gg)", "PRIMAPHIST"); the name becomes "name | source";
+ *  - Eora26_YYYY_bp_Q.txt (basic prices preferred; any *_Q.txt): one line per
+ *    stressor, n values, or n + 1 when the table's ROW discrepancy column is included
+ *    (it is last in Eora26 and dropped, as the table reader drops it);
+ *  - *_QY.txt (optional): the same over the C*K final-demand columns (+ ROW).
+ * Unverified (no real file here): that ROW is the last column of Q and QY. */
 #define _GNU_SOURCE
 #include "satellite.h"
 #include "../formats.h"
@@ -270,6 +279,158 @@ static int wi_block_FY(wiot_ctx *ctx, const wiot_table *t, const char *shown, ch
     return rc;
 }
 
+/* The member whose name ends in suffix (the _bp_ one first), or (size_t)-1. */
+static size_t wi_src_suffix(const wi_src *src, const char *suffix)
+{
+    size_t best = (size_t)-1, ls = strlen(suffix);
+    for (size_t i = 0; i < wi_src_count(src); i++) {
+        const char *m = wi_src_member(src, i);
+        size_t lm = strlen(m);
+        if (lm < ls || strcmp(m + lm - ls, suffix))
+            continue;
+        if (best == (size_t)-1 || strstr(m, "_bp_"))
+            best = i;
+    }
+    return best;
+}
+
+/* One Eora26 matrix file: p lines of m or m + 1 values into dst (p x m, ld p). */
+static int wi_eora_matrix(wiot_ctx *ctx, const wiot_table *t, const char *shown, char *buf, size_t len,
+                          int fd, size_t p, double *dst)
+{
+    const size_t m = fd ? t->C * t->K : t->n;
+    wi_text tx;
+    wi_text_init(&tx, ctx, shown, buf, len, '\t');
+    size_t k = 0;
+    int got, rc = WIOT_OK;
+    while (!rc && (got = wi_text_next(&tx)) != 0) {
+        if (got < 0) {
+            rc = -got;
+            break;
+        }
+        if (k == p) {
+            rc = wi_fmsg(ctx, WIOT_EFORMAT, shown, tx.line, "more lines than the %zu stressors of labels_Q.txt", p);
+            break;
+        }
+        size_t nf = tx.nf;
+        if (nf && tx.f[nf - 1].n == 0)   /* a trailing tab */
+            nf--;
+        if (nf != m && nf != m + 1) {
+            rc = wi_fmsg(ctx, WIOT_EFORMAT, shown, tx.line, "%zu values, expected %zu (or %zu with the ROW "
+                         "column)", nf, m, m + 1);
+            break;
+        }
+        for (size_t j = 0; !rc && j < m; j++)
+            rc = wi_cell_at(ctx, t, shown, tx.line, fd, j, &tx.f[j], &dst[k + j * p]);
+        k++;
+    }
+    if (!rc && k != p)
+        rc = wi_fmsg(ctx, WIOT_EFORMAT, shown, 0, "%zu lines, labels_Q.txt lists %zu stressors", k, p);
+    wi_text_free(&tx);
+    return rc;
+}
+
+static int wi_ext_load_eora(wiot_ctx *ctx, const wiot_table *t, const char *path, wi_src *src, size_t li,
+                            wiot_extension **out)
+{
+    char *lbuf = NULL, *qbuf = NULL, *ybuf = NULL, *lshown = NULL;
+    size_t llen, qlen, ylen;
+    const char *shown;
+    wiot_extension *e = NULL;
+    size_t qi = wi_src_suffix(src, "_Q.txt"), yi = wi_src_suffix(src, "_QY.txt");
+    int rc;
+    if (qi == (size_t)-1)
+        return wi_fmsg(ctx, WIOT_EFORMAT, path, 0, "labels_Q.txt but no *_Q.txt (the Eora26 satellite values)");
+    if ((rc = wi_src_read(ctx, src, li, &lbuf, &llen, &shown)))
+        return rc;
+    if (!(lshown = wi_strdup(ctx, shown))) {
+        rc = WIOT_ENOMEM;
+        goto done;
+    }
+    size_t p = 0;
+    for (size_t i = 0; i < llen; i++)
+        p += lbuf[i] == '\n';
+    p++;
+    /* first pass: count; names kept as fields into lbuf */
+    wi_field *nm = wi_calloc(ctx, p, sizeof *nm), *src_ = wi_calloc(ctx, p, sizeof *src_);
+    size_t *ln = wi_calloc(ctx, p, sizeof *ln);
+    if (!nm || !src_ || !ln) {
+        wi_free(ctx, nm);
+        wi_free(ctx, src_);
+        wi_free(ctx, ln);
+        rc = WIOT_ENOMEM;
+        goto done;
+    }
+    wi_text tx;
+    wi_text_init(&tx, ctx, lshown, lbuf, llen, '\t');
+    size_t k = 0;
+    int got;
+    char q[WI_SHOW];
+    while (!rc && (got = wi_text_next(&tx)) != 0) {
+        if (got < 0) {
+            rc = -got;
+            break;
+        }
+        if (!tx.f[0].n) {
+            rc = wi_fmsg(ctx, WIOT_EFORMAT, lshown, tx.line, "empty stressor name");
+            break;
+        }
+        nm[k] = tx.f[0];
+        src_[k] = tx.nf > 1 ? tx.f[1] : (wi_field){tx.f[0].p, 0, 0};
+        ln[k] = tx.line;
+        for (size_t i = 0; i < k && !rc; i++)
+            if (nm[i].n == nm[k].n && !memcmp(nm[i].p, nm[k].p, nm[k].n) && src_[i].n == src_[k].n &&
+                !memcmp(src_[i].p, src_[k].p, src_[k].n))
+                rc = wi_fmsg(ctx, WIOT_EFORMAT, lshown, tx.line, "stressor '%s' listed twice (first on line %zu)",
+                             wi_show(q, nm[k].p, nm[k].n), ln[i]);
+        k++;
+    }
+    wi_text_free(&tx);
+    if (!rc && !k)
+        rc = wi_fmsg(ctx, WIOT_EFORMAT, lshown, 0, "no stressors");
+    if (!rc)
+        rc = wi_ext_alloc(ctx, t, k, yi != (size_t)-1, &e);
+    for (size_t i = 0; !rc && i < k; i++) {
+        /* "name (unit)" -> name, unit; the source appended */
+        const char *b = nm[i].p;
+        size_t n = nm[i].n, un = 0;
+        const char *u = NULL;
+        if (n >= 3 && b[n - 1] == ')') {
+            const char *o = memrchr(b, '(', n);
+            if (o) {
+                u = o + 1;
+                un = (size_t)(b + n - 1 - u);
+                n = (size_t)(o - b);
+                while (n && b[n - 1] == ' ')
+                    n--;
+            }
+        }
+        char name[600];
+        int w = snprintf(name, sizeof name, "%.*s%s%.*s", (int)(n < 280 ? n : 280), b, src_[i].n ? " | " : "",
+                         (int)(src_[i].n < 280 ? src_[i].n : 280), src_[i].p);
+        rc = wi_ext_set(ctx, e, i, name, w > 0 ? (size_t)w : 0, u ? u : "", un);
+    }
+    wi_free(ctx, nm);
+    wi_free(ctx, src_);
+    wi_free(ctx, ln);
+    if (!rc && !(rc = wi_src_read(ctx, src, qi, &qbuf, &qlen, &shown)))
+        rc = wi_eora_matrix(ctx, t, shown, qbuf, qlen, 0, k, e->F);
+    if (!rc && yi != (size_t)-1 && !(rc = wi_src_read(ctx, src, yi, &ybuf, &ylen, &shown)))
+        rc = wi_eora_matrix(ctx, t, shown, ybuf, ylen, 1, k, e->FY);
+    if (!rc)
+        rc = wi_ext_set_source(ctx, e, "%s (Eora26 satellites)", path);
+done:
+    if (rc)
+        wiot_extension_free(e);
+    else
+        *out = e;
+    wi_free(ctx, lbuf);
+    wi_free(ctx, qbuf);
+    wi_free(ctx, ybuf);
+    wi_free(ctx, lshown);
+    return rc;
+}
+
 int wi_ext_load_exio(wiot_ctx *ctx, const wiot_table *t, const char *path, wiot_extension **out)
 {
     wi_src *src = NULL;
@@ -281,12 +442,17 @@ int wi_ext_load_exio(wiot_ctx *ctx, const wiot_table *t, const char *path, wiot_
     const char *shown;
     wi_units U = {0};
     wiot_extension *e = NULL;
+    size_t li = wi_src_find(src, "labels_Q.txt", 0);
+    if (li != (size_t)-1) {
+        rc = wi_ext_load_eora(ctx, t, path, src, li, &e);
+        goto done;
+    }
     size_t fi = wi_src_find(src, "satellite/F.txt", 0);
     if (fi == (size_t)-1)
         fi = wi_src_find(src, "F.txt", 0);
     if (fi == (size_t)-1) {
-        rc = wi_fmsg(ctx, WIOT_EFORMAT, path, 0, "no F.txt (nor satellite/F.txt): not an EXIOBASE 3 "
-                     "extension block");
+        rc = wi_fmsg(ctx, WIOT_ENOTFOUND, path, 0, "no extension block here (EXIOBASE 3 F.txt or "
+                     "satellite/F.txt, Eora26 labels_Q.txt)");
         goto done;
     }
     const char *fm = wi_src_member(src, fi);
