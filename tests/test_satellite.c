@@ -567,6 +567,8 @@ Test(satellite, invalid_arguments)
     cr_assert_eq(wiot_extension_new(ctx, t, 2, nm, un, F2, 2, NULL, 0, &o), WIOT_EINVAL);
     cr_assert_str_eq(wiot_errmsg(ctx), "wiot_extension_new: stressor 'a' given twice");
     cr_assert_eq(wiot_extension_new(ctx, t, 0, nm, un, F, 1, NULL, 0, &o), WIOT_EINVAL);
+    /* p x n overflows size_t: refused before any name is read */
+    cr_assert_eq(wiot_extension_new(ctx, t, (size_t)-1 / 16, nm, un, F, (size_t)-1, NULL, 0, &o), WIOT_ETOOLARGE);
     F[7] = NAN;
     cr_assert_eq(wiot_extension_new(ctx, t, 1, nm, un, F, 1, NULL, 0, &o), WIOT_EDATA);
     cr_assert_str_eq(wiot_errmsg(ctx), "wiot_extension_new: F of stressor 'a' is nan in column 7 (reg1_other)");
@@ -686,4 +688,92 @@ Test(satellite, eora26_satellites)
     wiot_extension_free(e);
     wiot_table_free(t);
     wiot_ctx_free(ctx);
+}
+
+/* Thread counts: 1 and 2 threads give the same accounts and multipliers on WIOD 2011
+ * (n = 1435) to 1e-13 relative (OpenBLAS may split the solve's and dgemm's sums
+ * differently; the test logs whether they were bit-identical). */
+Test(satellite, threads_agree, .timeout = 120)
+{
+    wiot_ctx *c1 = test_ctx(), *c2 = test_ctx();
+    cr_assert_eq(wiot_ctx_set(c1, WIOT_OPT_THREADS, 1), WIOT_OK);
+    cr_assert_eq(wiot_ctx_set(c2, WIOT_OPT_THREADS, 2), WIOT_OK);
+    wiot_table *t = test_load(c1, DATA("wiod2013/wiot_2011.csv.gz"));
+    const size_t n = wiot_table_n(t), C = wiot_table_countries(t), p = 3;
+    double *F = malloc(p * n * sizeof *F);
+    for (size_t i = 0; i < p * n; i++)
+        F[i] = wiot_table_x(t)[i / p] * (0.1 + 0.01 * (double)(i % 7));
+    const char *nm[] = {"a", "b", "c"}, *un[] = {"t", "t", "t"};
+    wiot_extension *e = NULL;
+    cr_assert_eq(wiot_extension_new(c1, t, p, nm, un, F, p, NULL, 0, &e), WIOT_OK);
+    wiot_lu *lu = NULL;
+    cr_assert_eq(wiot_lu_new(c1, t, WIOT_LEONTIEF, &lu, NULL), WIOT_OK);
+    double *a1 = malloc(p * 4 * C * sizeof *a1), *a2 = malloc(p * 4 * C * sizeof *a2);
+    double *m1 = malloc(p * n * sizeof *m1), *m2 = malloc(p * n * sizeof *m2);
+    cr_assert_eq(wiot_footprint(c1, lu, e, a1, p, NULL, 0, NULL), WIOT_OK);
+    cr_assert_eq(wiot_footprint(c2, lu, e, a2, p, NULL, 0, NULL), WIOT_OK);
+    cr_assert_eq(wiot_ext_multipliers(c1, lu, e, m1, p, NULL), WIOT_OK);
+    cr_assert_eq(wiot_ext_multipliers(c2, lu, e, m2, p, NULL), WIOT_OK);
+    int same = 1;
+    for (size_t q = 0; q < p * 4 * C; q++) {
+        cr_assert(rel_close(a1[q], a2[q], 1e-13, 1e-3), "acc[%zu] %.17g vs %.17g", q, a1[q], a2[q]);
+        same &= a1[q] == a2[q];
+    }
+    for (size_t q = 0; q < p * n; q++) {
+        cr_assert(rel_close(m1[q], m2[q], 1e-13, 1e-12), "M[%zu] %.17g vs %.17g", q, m1[q], m2[q]);
+        same &= m1[q] == m2[q];
+    }
+    cr_log_info("satellite: 1 and 2 threads %s", same ? "bit-identical" : "agree to 1e-13 (not bit-identical)");
+    free(F);
+    free(a1);
+    free(a2);
+    free(m1);
+    free(m2);
+    wiot_lu_free(lu);
+    wiot_extension_free(e);
+    wiot_table_free(t);
+    wiot_ctx_free(c1);
+    wiot_ctx_free(c2);
+}
+
+/* The provider readers under a failing allocator: every failure is ENOMEM and clean. */
+Test(satellite, failing_allocator_providers)
+{
+    wiot_ctx *c0 = test_ctx();
+    wiot_table *te = test_load(c0, "formats/IOT_2019_ixi");
+    wiot_table *tq = test_load(c0, "formats/Eora26_2010_bp");
+    wiot_lu *lu = NULL;
+    cr_assert_eq(wiot_lu_new(c0, te, WIOT_LEONTIEF, &lu, NULL), WIOT_OK);
+    double E[3 * 4];
+    int done = 0;
+    for (long k = 0; !done && k < 4000; k++) {
+        test_alloc ta = {0, k, 0};
+        wiot_allocator al = test_allocator(&ta);
+        wiot_ctx *ctx = NULL;
+        if (wiot_ctx_new_custom(&al, &ctx) != WIOT_OK)
+            continue;
+        wiot_extension *a = NULL, *b = NULL, *c = NULL;
+        double bvec[20];
+        for (int i = 0; i < 20; i++)
+            bvec[i] = 1.0 + i;
+        int rc = wiot_extension_load(ctx, te, SAT("exio/impacts"), NULL, &a);
+        if (!rc)
+            rc = wiot_extension_load(ctx, te, "formats/IOT_2019_ixi.zip", NULL, &b);
+        if (!rc)
+            rc = wiot_extension_load(ctx, tq, SAT("eora26_q"), NULL, &c);
+        if (!rc)
+            rc = wiot_ext_embodied(ctx, lu, a, bvec, 1, 20, E, 3, NULL);
+        cr_assert(rc == WIOT_OK || rc == WIOT_ENOMEM, "k = %ld: rc %d (%s)", k, rc, wiot_errmsg(ctx));
+        done = rc == WIOT_OK;
+        wiot_extension_free(a);
+        wiot_extension_free(b);
+        wiot_extension_free(c);
+        wiot_ctx_free(ctx);
+        cr_assert_eq(ta.live, 0, "k = %ld: %ld blocks leaked", k, ta.live);
+    }
+    cr_assert(done);
+    wiot_lu_free(lu);
+    wiot_table_free(te);
+    wiot_table_free(tq);
+    wiot_ctx_free(c0);
 }

@@ -150,6 +150,12 @@ int wiot_extension_new(wiot_ctx *ctx, const wiot_table *t, size_t p, const char 
     if (ldf < p || (FY && ldfy < p))
         return wi_error(ctx, WIOT_EINVAL, "wiot_extension_new: leading dimension below p = %zu", p);
     const size_t n = t->n, ck = t->C * t->K;
+    size_t np;
+    int rc = wi_mul(ctx, p, n > ck ? n : ck, &np);
+    if (!rc)
+        rc = wi_mul(ctx, np, sizeof(double), &np);
+    if (rc)
+        return rc;
     for (size_t k = 0; k < p; k++) {
         if (!names[k] || !units[k] || !names[k][0] || wi_bad_text(names[k], strlen(names[k])) ||
             wi_bad_text(units[k], strlen(units[k])))
@@ -172,8 +178,8 @@ int wiot_extension_new(wiot_ctx *ctx, const wiot_table *t, size_t p, const char 
                 if (!isfinite(FY[k + j * ldfy]))
                     return wi_error(ctx, WIOT_EDATA, "wiot_extension_new: F_Y of stressor '%s' is "
                                     "%g in column %zu", names[k], FY[k + j * ldfy], j);
-    wiot_extension *e;
-    int rc = wi_ext_alloc(ctx, t, p, FY != NULL, &e);
+    wiot_extension *e = NULL;
+    rc = wi_ext_alloc(ctx, t, p, FY != NULL, &e);
     for (size_t k = 0; !rc && k < p; k++)
         rc = wi_ext_set(ctx, e, k, names[k], strlen(names[k]), units[k], strlen(units[k]));
     if (!rc)
