@@ -77,6 +77,12 @@ check tidy 0 out "" -- "$W" footprint -t $T --extensions satellite/emissions_tid
     --extensions-fd satellite/emissions_fd_tidy.csv -o "$tmp/tidy.csv" --quiet
 ok sh -c "sed 1d '$tmp/all.csv' | cut -d, -f3- > '$tmp/a' && sed 1d '$tmp/tidy.csv' | cut -d, -f3- > '$tmp/b' && cmp -s '$tmp/a' '$tmp/b'"
 
+# gzip text reads as the plain file
+gzip -c $E > "$tmp/e.csv.gz"
+check gzip 0 out "" -- "$W" footprint -t $T --extensions "$tmp/e.csv.gz" -o "$tmp/gz.csv" --quiet
+check plain 0 out "" -- "$W" footprint -t $T --extensions $E -o "$tmp/plain.csv" --quiet
+ok cmp -s "$tmp/gz.csv" "$tmp/plain.csv"
+
 # providers: the table's own rows (value added of the wide layout; ICIO TAXSUB/VALU),
 # EXIOBASE satellite/ found automatically, an impacts block, quoting of names with ','
 check default_va 0 out "VA [millions of USD]: top 3 of 41 countries by D_cba" -- "$W" footprint --top 3
