@@ -224,9 +224,9 @@ int wiot_footprint(wiot_ctx *ctx, const wiot_lu *lu, const wiot_extension *e, do
         rc = WIOT_ENOMEM;
         goto done;
     }
-    if (cat)
+    if (cat && n && CK)
         memcpy(X, t->F, n * CK * sizeof *X);
-    else
+    else if (!cat)
         wi_fd_by_country(t, X);
     wiot_info in;
     wi_info0(ctx, &in);
