@@ -87,6 +87,8 @@ ok cmp -s "$tmp/gz.csv" "$tmp/plain.csv"
 # EXIOBASE satellite/ found automatically, an impacts block, quoting of names with ','
 check default_va 0 out "VA [millions of USD]: top 3 of 41 countries by D_cba" -- "$W" footprint --top 3
 check icio 0 out "AUS_TAXSUB [millions of USD]" -- "$W" footprint -t formats/ICIO2021_2015.csv --top 1
+check wiod2016 0 out "IntTTM [millions of USD]: top 1 of 4 countries by D_cba" -- "$W" footprint -t formats/WIOT2014_Nov16_ROW.csv --top 1
+ok grep -q -F "TXSP [millions of USD]" "$tmp/out"
 check exio 0 out "Footprints of formats/IOT_2019_ixi/satellite (EXIOBASE 3) on IOT_2019_ixi (6 stressors)" -- \
     "$W" footprint -t formats/IOT_2019_ixi --top 1
 check exio_impacts 0 out "GWP100 (IPCC, 2010) [kg CO2 eq.]" -- \
