@@ -447,6 +447,15 @@ Test(satellite, exiobase_blocks)
         }
         assert_rel(a, b, 1e-12);
     }
+    /* a memory limit below the block's needs: refused (by wi_budget before F.txt is
+     * read, or by the context's allocator, which caps every block at the limit) */
+    wiot_ctx *small = test_ctx();
+    cr_assert_eq(wiot_ctx_set(small, WIOT_OPT_MAX_MEMORY, 1000), WIOT_OK);   /* F.txt: 1.3 kB */
+    wiot_extension *no = NULL;
+    cr_assert_eq(wiot_extension_load(small, t, SAT("exio/impacts"), NULL, &no), WIOT_ENOMEM);
+    cr_assert(strstr(wiot_errmsg(small), "memory limit"), "%s", wiot_errmsg(small));
+    cr_assert_null(no);
+    wiot_ctx_free(small);
     wiot_lu_free(lu);
     wiot_extension_free(im);
     wiot_extension_free(z);

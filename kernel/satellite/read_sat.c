@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct wi_units {
     wi_field *name, *unit;    /* into the text of unit.txt */
@@ -279,6 +280,24 @@ static int wi_block_FY(wiot_ctx *ctx, const wiot_table *t, const char *shown, ch
     return rc;
 }
 
+/* wi_src_read bounded by the context's memory limit where the size is known before
+ * reading (members of a directory; a zip member's size is not exposed by wi_src). */
+static int wi_read_member(wiot_ctx *ctx, wi_src *src, const char *path, size_t i, char **buf, size_t *len,
+                          const char **shown)
+{
+    struct stat st;
+    if (!wi_src_is_zip(src) && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        char full[4096];
+        snprintf(full, sizeof full, "%s/%s", path, wi_src_member(src, i));
+        if (stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
+            int rc = wi_budget(ctx, (size_t)st.st_size, "the extension file", "%s", full);
+            if (rc)
+                return rc;
+        }
+    }
+    return wi_src_read(ctx, src, i, buf, len, shown);
+}
+
 /* The member whose name ends in suffix (the _bp_ one first), or (size_t)-1. */
 static size_t wi_src_suffix(const wi_src *src, const char *suffix)
 {
@@ -341,7 +360,7 @@ static int wi_ext_load_eora(wiot_ctx *ctx, const wiot_table *t, const char *path
     int rc;
     if (qi == (size_t)-1)
         return wi_fmsg(ctx, WIOT_EFORMAT, path, 0, "labels_Q.txt but no *_Q.txt (the Eora26 satellite values)");
-    if ((rc = wi_src_read(ctx, src, li, &lbuf, &llen, &shown)))
+    if ((rc = wi_read_member(ctx, src, path, li, &lbuf, &llen, &shown)))
         return rc;
     if (!(lshown = wi_strdup(ctx, shown))) {
         rc = WIOT_ENOMEM;
@@ -413,9 +432,9 @@ static int wi_ext_load_eora(wiot_ctx *ctx, const wiot_table *t, const char *path
     wi_free(ctx, nm);
     wi_free(ctx, src_);
     wi_free(ctx, ln);
-    if (!rc && !(rc = wi_src_read(ctx, src, qi, &qbuf, &qlen, &shown)))
+    if (!rc && !(rc = wi_read_member(ctx, src, path, qi, &qbuf, &qlen, &shown)))
         rc = wi_eora_matrix(ctx, t, shown, qbuf, qlen, 0, k, e->F);
-    if (!rc && yi != (size_t)-1 && !(rc = wi_src_read(ctx, src, yi, &ybuf, &ylen, &shown)))
+    if (!rc && yi != (size_t)-1 && !(rc = wi_read_member(ctx, src, path, yi, &ybuf, &ylen, &shown)))
         rc = wi_eora_matrix(ctx, t, shown, ybuf, ylen, 1, k, e->FY);
     if (!rc)
         rc = wi_ext_set_source(ctx, e, "%s (Eora26 satellites)", path);
@@ -474,10 +493,10 @@ int wi_ext_load_exio(wiot_ctx *ctx, const wiot_table *t, const char *path, wiot_
         snprintf(want, sizeof want, "%.*sF_hh.txt", (int)plen, fm);
         yi = wi_src_find(src, want, 0);
     }
-    if ((rc = wi_src_read(ctx, src, ui, &ubuf, &ulen, &shown)) ||
+    if ((rc = wi_read_member(ctx, src, path, ui, &ubuf, &ulen, &shown)) ||
         (rc = wi_read_units(ctx, shown, ubuf, ulen, &U)))
         goto done;
-    if ((rc = wi_src_read(ctx, src, fi, &fbuf, &flen, &shown)))
+    if ((rc = wi_read_member(ctx, src, path, fi, &fbuf, &flen, &shown)))
         goto done;
     if (!(fshown = wi_strdup(ctx, shown))) {
         rc = WIOT_ENOMEM;
@@ -485,7 +504,7 @@ int wi_ext_load_exio(wiot_ctx *ctx, const wiot_table *t, const char *path, wiot_
     }
     if ((rc = wi_block_F(ctx, t, fshown, fbuf, flen, &U, &e)))
         goto done;
-    if (yi != (size_t)-1 && (!(rc = wi_src_read(ctx, src, yi, &ybuf, &ylen, &shown))))
+    if (yi != (size_t)-1 && (!(rc = wi_read_member(ctx, src, path, yi, &ybuf, &ylen, &shown))))
         rc = wi_block_FY(ctx, t, shown, ybuf, ylen, e);
     if (!rc) {
         const char *slash = strrchr(fshown, '/');
