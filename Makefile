@@ -35,7 +35,7 @@ WIOT_LDFLAGS := -fopenmp
 # Sources are picked by folder: each folder of kernel/ is one layer of the library
 # (README.md, "Layout of the sources"), listed bottom-up; kernel/cli is the command-line driver,
 # kernel/mpi the optional MPI build, kernel/tools build-time programs.
-LIB_LAYERS := common table formats model tariff exposure
+LIB_LAYERS := common table formats model exposure tariff satellite
 LIB_SRC := $(foreach d,$(LIB_LAYERS),$(wildcard kernel/$(d)/*.c))
 CLI_SRC := $(wildcard kernel/cli/*.c)
 LIB_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(LIB_SRC))
@@ -92,6 +92,10 @@ $(BUILD)/cli/cli_data.o: kernel/cli/cli_data.S $(EMBEDDED) $(BUILD)/embed/wiot_2
 $(BUILD):
 	@mkdir -p $(BUILD)/tests
 
+$(filter $(BUILD)/satellite/%,$(LIB_OBJ)): | $(BUILD)/satellite
+$(BUILD)/satellite:
+	@mkdir -p $@
+
 $(STATIC): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -127,6 +131,7 @@ cli-test: all
 	sh tests/cli_content_tariff.sh ./$(CLI)
 	sh tests/layers.sh $(BUILD)
 	sh tests/readme_test.sh ./$(CLI)
+	sh tests/cli_footprint.sh ./$(CLI)
 
 install-test: all
 	sh tests/install_test.sh
@@ -145,6 +150,8 @@ sanitize: deps
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_tests.sh build-san/wiot
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_bad.sh build-san/wiot
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_footprint.sh build-san/wiot
 	$(MAKE) fuzz-regress
 
 valgrind: all

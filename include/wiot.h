@@ -1317,6 +1317,158 @@ WIOT_API int wiot_scenarios_line(wiot_ctx *ctx, const wiot_scenarios *sc, size_t
                                  unsigned char *targets, unsigned char *sectors,
                                  unsigned char *source);
 
+/* ======================================== satellite accounts (kernel/satellite/) */
+/* Extensions ("satellite accounts": employment, hours, compensation, taxes, CO2 and
+ * other emissions, land, water) and their intensities, multipliers and footprints
+ * (METHODS.md §8; names as pymrio's and Miller & Blair's ch. 9-10). An extension is
+ * a matrix F (p stressors x n country-sectors, one unit per stressor) with, optionally,
+ * the stressors emitted directly by final users, F_Y (p x C*K: households' own CO2,
+ * taxes on final purchases). It belongs to the table it was read against (its
+ * shape: n, C, K); the handle is read-only after creation. */
+typedef struct wiot_extension wiot_extension;
+
+/* Build an extension from caller arrays (copied). names[p], units[p]: non-empty
+ * strings without control characters (units may be ""), names unique.
+ * F[p x n] (ldf >= p) column-major: F[k + j*ldf] = stressor k of country-sector j.
+ * FY[p x C*K] (ldfy >= p; may be NULL: no direct final-demand stressors). Values
+ * finite, any sign (subsidies, removals). returns WIOT_OK | WIOT_EINVAL (NULL, p = 0,
+ * ld too small, an empty or repeated name) | WIOT_EDATA (NaN or Inf, naming the
+ * stressor and column) | WIOT_ETOOLARGE | WIOT_ENOMEM. cost: 8p(n + CK) bytes. */
+WIOT_API int wiot_extension_new(wiot_ctx *ctx, const wiot_table *t, size_t p,
+                                const char *const *names, const char *const *units,
+                                const double *F, size_t ldf, const double *FY, size_t ldfy,
+                                wiot_extension **out);
+
+/* Read an extension for table t (README.md "Satellite accounts"; the layouts):
+ *  - wide CSV, as data/examples/pymrio_test_mrio_factor_input.csv: header
+ *    "name,unit,<COUNTRY_SECTOR>..." (every country-sector of t once, any order),
+ *    then one line per stressor: name, unit, n values;
+ *  - tidy CSV: header "stressor,unit,country,sector,value", one line per non-zero
+ *    entry (absent entries are 0; a stressor keeps one unit);
+ *  - a provider's block: an EXIOBASE 3 directory or zip (satellite/ is used; name the
+ *    block itself, ".../impacts" or "IOT_2019_ixi.zip:impacts", for impacts/) with
+ *    F.txt, unit.txt and, when present, F_Y.txt (or F_hh.txt): read as FORMATS.md
+ *    describes, columns in the order of the table's Z.txt;
+ *  - Eora26 satellites: a directory or zip holding labels_Q.txt ("name (unit)", source
+ *    per line), *_Q.txt (p lines of n values, or n + 1 with the ROW column, last,
+ *    dropped) and optionally *_QY.txt (C*K [+ 1] values); stressor k is named
+ *    "name | source".
+ * fd_path (may be NULL; not with a provider block, which brings its own F_Y.txt):
+ * the direct final-demand stressors F_Y in the wide layout with COUNTRY_CATEGORY
+ * column labels, or the tidy layout with header "stressor,unit,country,category,
+ * value"; each of its stressors must be one of path's, with the same unit. Plain or
+ * gzip text. Messages name the file and line: "ext.csv:7: field 'country': unknown
+ * country 'XYZ'", "ext.csv:1: column 'reg1_food' listed twice".
+ * returns WIOT_OK | WIOT_EINVAL | WIOT_EIO | WIOT_EFORMAT (header, ragged line, bad
+ * number, unknown or missing label, repeated stressor or entry, unit mismatch, empty
+ * file) | WIOT_EDATA (NaN or Inf) | WIOT_ENOTFOUND (an F_Y stressor not in path; a
+ * directory or zip holding no extension block) |
+ * WIOT_ETOOLARGE | WIOT_ENOMEM (also when the file or the matrices exceed the
+ * context's memory limit). cost: one pass over the text (two for tidy files);
+ * memory: the text plus 8p(n + CK) bytes. */
+WIOT_API int wiot_extension_load(wiot_ctx *ctx, const wiot_table *t, const char *path,
+                                 const char *fd_path, wiot_extension **out);
+
+/* The table's own primary-input rows as an extension (wiot_table_input: ICIO's TAXSUB
+ * and VALU, WIOD 2016's TXSP ... VA, Eora26's VA rows, EXIOBASE's monetary satellite
+ * rows): value added split by factor where the table has the rows. Stressor r is
+ * input row r, unit the table's units; F = its n intermediate columns, F_Y = its C*K
+ * final-demand columns (taxes on final purchases). A table without such rows (the
+ * wide CSV layout) gives one stressor "VA" = v with F_Y = NULL. returns WIOT_OK |
+ * WIOT_EINVAL | WIOT_ENOMEM | WIOT_ETOOLARGE. */
+WIOT_API int wiot_extension_from_inputs(wiot_ctx *ctx, const wiot_table *t,
+                                        wiot_extension **out);
+
+/* One stressor (by name) of an extension as an extension of its own. returns WIOT_OK
+ * | WIOT_EINVAL | WIOT_ENOTFOUND ("no stressor 'X' (stressors: a, b, ...)") |
+ * WIOT_ENOMEM. */
+WIOT_API int wiot_extension_select(wiot_ctx *ctx, const wiot_extension *e, const char *name,
+                                   wiot_extension **out);
+
+WIOT_API void wiot_extension_free(wiot_extension *e);
+WIOT_API size_t wiot_extension_stressors(const wiot_extension *e);             /* p */
+WIOT_API const char *wiot_extension_stressor(const wiot_extension *e, size_t k); /* NULL out of range */
+WIOT_API const char *wiot_extension_unit(const wiot_extension *e, size_t k);
+/* Index of a stressor by name, or (size_t)-1. */
+WIOT_API size_t wiot_extension_find(const wiot_extension *e, const char *name);
+/* F [p x n] and F_Y [p x C*K] (NULL when absent), column-major, ld p. */
+WIOT_API const double *wiot_extension_F(const wiot_extension *e);
+WIOT_API const double *wiot_extension_FY(const wiot_extension *e);
+/* Where the extension came from ("ext.csv (wide)", "IOT_2019_ixi/satellite (EXIOBASE 3)"). */
+WIOT_API const char *wiot_extension_source(const wiot_extension *e);
+
+/* Intensities (direct stressor coefficients, METHODS.md §8): S = F diag(x)^{-1},
+ * S[k + j*lds] = F[k,j] / x[j] (0 where x[j] = 0): stressor units per unit of output
+ * (per million of the table's currency). S[p x n], lds >= p. returns WIOT_OK |
+ * WIOT_EINVAL (NULL, shape of e differs from t's, lds < p). cost: pn. */
+WIOT_API int wiot_ext_intensities(wiot_ctx *ctx, const wiot_table *t, const wiot_extension *e,
+                                  double *S, size_t lds);
+
+/* Multipliers (METHODS.md §8), by solves on the factorization, never forming L or G:
+ *  Leontief lu: M = S L (upstream, "total" multiplier: stressor embodied per unit of
+ *    final demand for j), one transposed solve (I - A)^T M^T = S^T with p right-hand
+ *    sides;
+ *  Ghosh lu: M_down = S (G^T - I) (pymrio's downstream multiplier: stressor of the
+ *    users downstream enabled per unit of primary input of i, i's own excluded), one
+ *    solve (I - B) Y = S^T, M_down = Y^T - S.
+ * M[p x n], ldm >= p, in stressor units per unit of the table's currency.
+ * info (may be NULL): seconds, flops, and, with WIOT_OPT_RESIDUAL, the residual of
+ * the solve max |(I - A)^T Y - S^T| (else -1). returns WIOT_OK | WIOT_EINVAL |
+ * WIOT_ETOOLARGE | WIOT_ENOMEM (M untouched). cost: 2n^2 p flops (+2n^2 p for the
+ * residual), 8np bytes (twice with the residual). */
+WIOT_API int wiot_ext_multipliers(wiot_ctx *ctx, const wiot_lu *lu, const wiot_extension *e,
+                                  double *M, size_t ldm, wiot_info *info);
+
+/* Accounts by country (METHODS.md §8; pymrio's D_*_reg), in stressor units. With
+ * X = L Y (Y[n x C]: each country's final demand summed over categories), the model
+ * output x* = X 1 (= x where the table's row identity holds) and s_j = column j of S:
+ *   D_cba[d] = sum_j s_j X[j,d] + sum_q F_Y[:, dK+q]   consumption-based footprint of d
+ *   D_pba[c] = sum_{j in c} s_j x*[j] + sum_q F_Y[:, cK+q]   production-based (territorial)
+ *   D_imp[d] = sum_{j not in d} s_j X[j,d]            embodied in d's imports (abroad)
+ *   D_exp[c] = sum_{j in c} s_j (x*[j] - X[j,c])      embodied in c's exports (for final
+ *                                                      demand abroad, by any route)
+ * so D_cba - D_imp = D_pba - D_exp (domestic part) and sum_d D_cba = sum_c D_pba.
+ * F_Y enters D_cba and D_pba of its own country (pymrio's convention), never D_imp or
+ * D_exp. acc[p x 4C] (lda >= p): account a (enum wiot_account) of stressor k in
+ * country c at acc[k + (a*C + c)*lda]. cat[p x C*K] (ldc >= p; may be NULL): the
+ * footprint by final-demand category, cat[k + (dK+q)*ldc] = (S L F)[k, dK+q] +
+ * F_Y[k, dK+q]; its sum over q is D_cba[d]. info: as wiot_ext_multipliers.
+ * returns WIOT_OK | WIOT_EINVAL (a Ghosh factorization, shapes) | WIOT_EDATA (a
+ * non-finite result) | WIOT_ETOOLARGE | WIOT_ENOMEM (outputs untouched).
+ * cost: one solve with C right-hand sides (CK with cat): 2n^2 C (2n^2 CK) flops, plus
+ * 2pnC (2pnCK); memory 8nC (8nCK) bytes. */
+enum wiot_account { WIOT_D_CBA = 0, WIOT_D_PBA = 1, WIOT_D_IMP = 2, WIOT_D_EXP = 3 };
+#define WIOT_NACCOUNTS 4
+WIOT_API int wiot_footprint(wiot_ctx *ctx, const wiot_lu *lu, const wiot_extension *e,
+                            double *acc, size_t lda, double *cat, size_t ldc, wiot_info *info);
+
+/* The same by sector (pymrio's D_cba, D_pba, D_imp, D_exp, without F_Y):
+ *   D_cba[:, dS+s] = sum_{i: s(i) = s} M[:, i] Y[i,d]     d's final demand for products
+ *                                                          of sector s, all origins
+ *   D_imp[:, dS+s] = sum_{i: s(i) = s} (M - M_d)[:, i] Y[i,d]   of which abroad
+ *   D_pba[:, j]    = s_j x*[j],   D_exp[:, j] = s_j (x*[j] - X[j, c(j)])
+ * where M_d = S_d L, S_d = S with the columns outside country d set to 0.
+ * D[p x 4n] (ldd >= p): D[k + (a*n + j)*ldd]. Summing the columns of a country gives
+ * wiot_footprint's accounts less F_Y. info as above. returns as wiot_footprint.
+ * cost: one transposed solve with pC right-hand sides (2n^2 pC flops; n = 1435, C = 41,
+ * p = 5: 8.4e8) and one with C; memory 8npC bytes. */
+WIOT_API int wiot_footprint_sectors(wiot_ctx *ctx, const wiot_lu *lu, const wiot_extension *e,
+                                    double *D, size_t ldd, wiot_info *info);
+
+/* Stressors embodied in given flows, by the country where they occur (METHODS.md
+ * §8.3): for m demand vectors b_q (n each, in the table's currency; e.g. the imports a
+ * tariff scenario taxes, intermediate and final, at baseline values),
+ *   E[k + (c + q*C)*lde] = sum_{i in c} S[k,i] (L b_q)[i]
+ * the stressor k in country c needed, at every stage, to produce b_q ("jobs in each
+ * country embodied in US imports from China"). b = y (all final demand) gives D_pba
+ * less F_Y; b = country d's final demand gives the terms of D_cba[d]. B[n x m]
+ * (ldb >= n), E[p x C*m] (lde >= p). info as wiot_ext_multipliers. returns WIOT_OK |
+ * WIOT_EINVAL | WIOT_EDATA | WIOT_ETOOLARGE | WIOT_ENOMEM (E untouched).
+ * cost: one solve with m right-hand sides (2n^2 m flops) + pnm; 8nm bytes. */
+WIOT_API int wiot_ext_embodied(wiot_ctx *ctx, const wiot_lu *lu, const wiot_extension *e,
+                               const double *B, size_t m, size_t ldb, double *E, size_t lde,
+                               wiot_info *info);
+
 #ifdef __cplusplus
 }
 #endif

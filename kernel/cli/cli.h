@@ -51,6 +51,11 @@ typedef struct opts {
     int by_sector;            /* --by-sector */
     int content_measure;      /* --content-measure va|gross: enum wiot_measure of the shares
                                  behind content-based scenario lines (default va) */
+    /* satellite accounts (wiot footprint, wiot multipliers --extension) */
+    const char *extensions;   /* --extensions FILE */
+    const char *extensions_fd;/* --extensions-fd FILE */
+    const char *extension;    /* --extension NAME */
+    int by_category;          /* --by-category */
 } opts;
 
 /* an output file on the library's atomic writer (common/io.c: temporary beside the
@@ -122,7 +127,7 @@ int cmd_tariff(int argc, char **argv);      /* cmd_tariff.c */
 extern const char *const INFO_HELP, *const LEONTIEF_HELP, *const MULT_HELP, *const TARIFF_HELP,
     *const SWEEP_HELP, *const AGGREGATE_HELP, *const CONVERT_HELP, *const CONTENT_HELP,
     *const TIVA_HELP, *const EXTRACT_HELP;
-extern const char *const SCENARIOS_HELP, *const SCENARIOS_OPTS;
+extern const char *const SCENARIOS_HELP, *const SCENARIOS_OPTS, *const FOOT_HELP, *const FOOT_OPTS;
 /* print the warnings collected during the command (print != 0) and forget them */
 void flush_warnings(int print);
 /* the options each accepts (parse_opts's `allowed`) */
@@ -139,5 +144,16 @@ int cmd_tiva(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);   /* cmd_scenarios.c */
 const char *role_name(int role);
+int cmd_footprint(int argc, char **argv);   /* cli_footprint.c */
+int ext_multipliers(const opts *o);          /* wiot multipliers --extension */
+/* wiot tariff --extension: the stressors embodied in the imports scenario s taxes */
+int ext_tariff_report(wiot_ctx *ctx, const opts *o, const wiot_table *t, const wiot_lu *lu,
+                      const wiot_schedule *s, const char *name);
+/* wiot content --extension: products ranked by the source's stressor embodied in them */
+int ext_content_report(wiot_ctx *ctx, const opts *o, const wiot_table *t, const wiot_lu *lu,
+                       const unsigned char *mask);
+/* wiot extract --extension: the stressors of the output lost (n each) */
+int ext_extract_report(wiot_ctx *ctx, const opts *o, const wiot_table *t, const double *lost,
+                       const double *lost_final, const double *lost_ghosh);
 
 #endif

@@ -69,9 +69,9 @@ static void country_list(const wiot_table *t, const unsigned char *cmask, char *
 /* the options content accepts beyond --format, --keep-splits, --max-memory, --help */
 /* the options tiva accepts beyond --format, --keep-splits, --max-memory, --help */
 /* the options extract accepts beyond --format, --keep-splits, --max-memory, --help */
-const char *const EXTRACT_OPTS = ",t,o,threads,top,source,to,";
+const char *const EXTRACT_OPTS = ",t,o,threads,top,source,to,extensions,extensions-fd,extension,";
 const char *const TIVA_OPTS = ",t,o,threads,by-sector,";
-const char *const CONTENT_OPTS = ",t,o,threads,top,source,measure,threshold,";
+const char *const CONTENT_OPTS = ",t,o,threads,top,source,measure,threshold,extensions,extensions-fd,extension,";
 const char *const CONTENT_HELP =
     "usage: wiot content [-t TABLE] --source SPEC [--measure va|gross] [--threshold X[,Y...]]\n"
     "                    [-o FILE] [--top K] [--threads N]\n"
@@ -93,7 +93,11 @@ const char *const CONTENT_HELP =
     "               --threshold 0.001; US content: --source USA --threshold 0.25,0.10\n"
     "  -o FILE      CSV, one row per country-sector: country,sector,share and one\n"
     "               crosses_X column (1 or 0) per threshold\n"
-    "  --top K      rows in the summary's lists (default 10)\n";
+    "  --top K      rows in the summary's lists (default 10)\n"
+    "  --extensions-fd FILE  with --extensions: direct final-demand stressors (wiot footprint)\n"
+    "  --extension NAME [--extensions FILE]  also rank the products by the source's stressor\n"
+    "               (jobs, CO2, ...; '*' all) embodied in them, sum_{i in source} S[i] L[i,j]\n"
+    "               per unit of final demand (file layouts: wiot footprint --help)\n";
 
 typedef struct content_csv {
     const wiot_table *t;
@@ -259,6 +263,8 @@ int cmd_content(int argc, char **argv)
         printf(" %s %.3f", wiot_table_country(t, list[r]), 100 * key[list[r]]);
     printf("\n\n  solve: factorization %.3f s (%.2g flops), content %.4f s (%.2g flops, one "
            "transposed solve), residual %.2g\n", fi.seconds, fi.flops, ci.seconds, ci.flops, ci.residual);
+    if ((o.extension || o.extensions) && (rc = ext_content_report(ctx, &o, t, lu, mask)))
+        goto done;   /* cli_footprint.c */
     if (o.out) {
         content_csv cc = {t, share, thr, nthr};
         if (write_atomic(o.out, write_content, &cc))
@@ -440,7 +446,10 @@ const char *const EXTRACT_HELP =
     "  --to C       buyers' countries (codes, groups, *, !exclusions; ',' or ';')\n"
     "  -o FILE      CSV per country-sector: country,sector,output,lost,lost_with_final,\n"
     "               lost_ghosh\n"
-    "  --top K      countries and country-sectors in the summary (default 10)\n";
+    "  --top K      countries and country-sectors in the summary (default 10)\n"
+    "  --extensions-fd FILE  with --extensions: direct final-demand stressors (wiot footprint)\n"
+    "  --extension NAME [--extensions FILE]  also the stressor lost with the output (jobs,\n"
+    "               CO2, ...; '*' all), by country (file layouts: wiot footprint --help)\n";
 
 typedef struct extract_csv {
     const wiot_table *t;
@@ -586,6 +595,8 @@ int cmd_extract(int argc, char **argv)
                sname(t, i, nb, sizeof nb), lf[i], x[i] > 0 ? 100 * lf[i] / x[i] : 0.0);
     }
     printf("\n  factorizations: Leontief %.3f s, Ghosh %.3f s\n", fi.seconds, gi.seconds);
+    if ((o.extension || o.extensions) && (rc = ext_extract_report(ctx, &o, t, lost, lf, lg)))
+        goto done;   /* cli_footprint.c */
     if (o.out) {
         extract_csv ec = {t, lost, lf, lg};
         if (write_atomic(o.out, write_extract, &ec))

@@ -25,7 +25,7 @@
 /* ---------------------------------------------------------------- leontief */
 /* the options leontief accepts beyond --format, --keep-splits, --max-memory, --help */
 /* the options multipliers accepts beyond --format, --keep-splits, --max-memory, --help */
-const char *const MULTIPLIERS_OPTS = ",t,o,threads,top,";
+const char *const MULTIPLIERS_OPTS = ",t,o,threads,top,extensions,extensions-fd,extension,";
 const char *const LEONTIEF_OPTS = ",t,o,ghosh,inverse,threads,";
 const char *const LEONTIEF_HELP =
     "usage: wiot leontief [-t TABLE] [-o FILE] [--ghosh] [--inverse auto|lapack|recursive]\n"
@@ -116,11 +116,18 @@ int cmd_leontief(int argc, char **argv)
 /* ------------------------------------------------------------- multipliers */
 const char *const MULT_HELP =
     "usage: wiot multipliers [-t TABLE] [-o FILE] [--threads N] [--top K]\n"
+    "       wiot multipliers [-t TABLE] [--extensions FILE] --extension NAME [-o FILE] [--top K]\n"
     "Output multipliers (column sums of L), normalised backward linkages and\n"
     "normalised Ghosh forward linkages (Miller & Blair ch. 12), by solves with the\n"
     "LU of I - A (no explicit inverse). Prints the top K; -o writes every\n"
     "country-sector as CSV: country,sector,output_multiplier,backward_linkage,\n"
-    "forward_linkage,direct_backward,direct_forward.\n";
+    "forward_linkage,direct_backward,direct_forward.\n"
+    "With --extension NAME (a stressor of --extensions FILE, or of the table's own\n"
+    "primary-input rows; '*' for all): the stressor's intensity S, multiplier M = S L and\n"
+    "downstream multiplier S (G^T - I) (kernel/METHODS.md §8; see 'wiot footprint --help'\n"
+    "for the file layouts); -o writes stressor,unit,country,sector,intensity,multiplier,\n"
+    "downstream.\n"
+    "  --extensions FILE  stressors (wide or tidy CSV; --extensions-fd FILE: final demand's)\n";
 
 typedef struct mult_csv {
     const wiot_table *t;
@@ -145,6 +152,8 @@ int cmd_multipliers(int argc, char **argv)
     int rc = parse_opts("multipliers", argc, argv, &o, MULTIPLIERS_OPTS, MULT_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
+    if (o.extension || o.extensions || o.extensions_fd)
+        return ext_multipliers(&o);   /* cmd_footprint.c */
     wiot_ctx *ctx;
     wiot_table *t = NULL;
     if ((rc = make_ctx(&o, &ctx)) || (rc = load_table(ctx, &o, &t, NULL))) {

@@ -25,7 +25,7 @@
 
 /* ------------------------------------------------------------------ tariff */
 /* the options tariff accepts beyond --format, --keep-splits, --max-memory, --help */
-const char *const TARIFF_OPTS = ",t,s,n,o,threads,passthrough,method,top,quiet,years,map,content-measure,";
+const char *const TARIFF_OPTS = ",t,s,n,o,threads,passthrough,method,top,quiet,years,map,content-measure,extensions,extensions-fd,extension,";
 const char *const TARIFF_HELP =
     "usage: wiot tariff [-t TABLE] [-s SCENARIO_FILE]... [-n NAME]... [--passthrough R]\n"
     "                   [--method exact|first-order|both] [-o OUTDIR] [--top K] [--threads N]\n"
@@ -52,7 +52,11 @@ const char *const TARIFF_HELP =
     "               then start with a year column\n"
     "  --content-measure M  shares behind content-based lines (measure on_content_of=,\n"
     "               except_content_of=, unless_content_of=): va (value-added content,\n"
-    "               default) or gross (total requirements), README \"Content-based tariffs\"\n";
+    "               default) or gross (total requirements), README \"Content-based tariffs\"\n"
+    "  --extensions-fd FILE  with --extensions: direct final-demand stressors (wiot footprint)\n"
+    "  --extension NAME [--extensions FILE]  also report the stressor (jobs, CO2, ...; '*'\n"
+    "               all) embodied in the imports each scenario taxes, by the country where\n"
+    "               it occurs (kernel/METHODS.md §8.3; file layouts: wiot footprint --help)\n";
 
 typedef struct run {
     const char *name;
@@ -506,6 +510,8 @@ int cmd_tariff(int argc, char **argv)
                     rc = fail(ctx, rc);
                 }
             }
+            if (!rc && s && !o.quiet && (o.extension || o.extensions))   /* cmd_footprint.c */
+                rc = ext_tariff_report(ctx, &o, t, lu, s, rn->name);
             wiot_schedule_free(s);
         }
         ssecs += now() - t0;

@@ -109,6 +109,8 @@ enum { OPT_MAX_MEMORY = 2000 };   /* accepted by every command */
 enum { OPT_KEEP_SPLITS = 2100, OPT_REGIONS, OPT_SECTORS, OPT_MAP };
 enum { OPT_INVERSE = 2200 };   /* wiot leontief --inverse auto|lapack|recursive */
 enum { OPT_CONTENT_MEASURE = 2300 };   /* tariff, sweep, scenarios: --content-measure va|gross */
+/* satellite accounts (cmd_footprint.c) */
+enum { OPT_EXTENSIONS = 2400, OPT_EXTENSIONS_FD, OPT_EXTENSION, OPT_BY_CATEGORY };
 
 /* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
  * or "iB" is allowed). -1 if malformed. */
@@ -188,6 +190,10 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         {"sectors", required_argument, 0, OPT_SECTORS}, {"map", required_argument, 0, OPT_MAP},
         {"inverse", required_argument, 0, OPT_INVERSE},
         {"content-measure", required_argument, 0, OPT_CONTENT_MEASURE},
+        {"extensions", required_argument, 0, OPT_EXTENSIONS},
+        {"extensions-fd", required_argument, 0, OPT_EXTENSIONS_FD},
+        {"extension", required_argument, 0, OPT_EXTENSION},
+        {"by-category", no_argument, 0, OPT_BY_CATEGORY},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->threads = -1;
@@ -240,6 +246,10 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_THRESHOLD: name = "threshold"; break;
         case OPT_TO: name = "to"; break;
         case OPT_BY_SECTOR: name = "by-sector"; break;
+        case OPT_EXTENSIONS: name = "extensions"; break;
+        case OPT_EXTENSIONS_FD: name = "extensions-fd"; break;
+        case OPT_EXTENSION: name = "extension"; break;
+        case OPT_BY_CATEGORY: name = "by-category"; break;
         case OPT_MAX_MEMORY:
             if ((o->max_memory = parse_size(optarg)) < 0)
                 return usage_error(cmd, "--max-memory takes a size such as 512M, 4G or 1073741824, "
@@ -252,7 +262,8 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         char key[32];
         snprintf(key, sizeof key, ",%s,", name);
         if (!strstr(allowed, key))
-            return usage_error(cmd, "option '%s' does not apply to this command", argv[optind - 1]);
+            return usage_error(cmd, "option '%s%s' does not apply to this command",
+                               name[1] ? "--" : "-", name);   /* the option, not its value */
         switch (c) {
         case 't': o->table = optarg; break;
         case 'o': o->out = optarg; break;
@@ -341,6 +352,10 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_THRESHOLD: o->threshold = optarg; break;
         case OPT_TO: o->to = optarg; break;
         case OPT_BY_SECTOR: o->by_sector = 1; break;
+        case OPT_EXTENSIONS: o->extensions = optarg; break;
+        case OPT_EXTENSIONS_FD: o->extensions_fd = optarg; break;
+        case OPT_EXTENSION: o->extension = optarg; break;
+        case OPT_BY_CATEGORY: o->by_category = 1; break;
         }
     }
     if (optind < argc)
