@@ -31,6 +31,7 @@ WIOT_LIBS := -lminizip -llapacke -lopenblas -lz -lm
 WIOT_LDFLAGS := -fopenmp
 
 LIB_SRC := $(filter-out kernel/cli%.c,$(wildcard kernel/*.c))
+LIB_SRC += $(wildcard kernel/ge/*.c)
 CLI_SRC := $(wildcard kernel/cli*.c)
 LIB_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(LIB_SRC))
 CLI_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/cli_data.o
@@ -61,6 +62,7 @@ wiot: $(CLI)
 	@cp -f $(CLI) wiot
 
 $(BUILD)/%.o: kernel/%.c include/wiot.h kernel/internal.h | $(BUILD)
+	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/cli%.o: kernel/cli%.c kernel/cli.h kernel/cli_data.h include/wiot.h | $(BUILD)
@@ -81,7 +83,7 @@ $(BUILD)/cli_data.o: kernel/cli_data.S $(EMBEDDED) $(BUILD)/embed/wiot_2011.wiot
 	$(CC) $(CPPFLAGS) $(CFLAGS) -I$(BUILD)/embed -c $< -o $@
 
 $(BUILD):
-	@mkdir -p $(BUILD)/tests
+	@mkdir -p $(BUILD)/tests $(BUILD)/ge
 
 $(STATIC): $(LIB_OBJ)
 	rm -f $@
@@ -256,3 +258,4 @@ clean:
 	rm -rf build build-san build-fuzz build-regress wiot wiot.pc
 
 -include $(wildcard $(BUILD)/*.d)
+-include $(wildcard $(BUILD)/ge/*.d)
