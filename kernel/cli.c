@@ -77,6 +77,7 @@ enum { OPT_MAX_MEMORY = 2000 };   /* accepted by every command */
  * whose --format names its output) and --keep-splits are accepted by every command */
 enum { OPT_KEEP_SPLITS = 2100, OPT_REGIONS, OPT_SECTORS, OPT_MAP };
 enum { OPT_INVERSE = 2200 };   /* wiot leontief --inverse auto|lapack|recursive */
+enum { OPT_ELASTICITIES = 2300, OPT_DEFICITS, OPT_BASELINE };   /* wiot ge */
 
 /* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
  * or "iB" is allowed). -1 if malformed. */
@@ -131,6 +132,8 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         {"keep-splits", no_argument, 0, OPT_KEEP_SPLITS}, {"regions", required_argument, 0, OPT_REGIONS},
         {"sectors", required_argument, 0, OPT_SECTORS}, {"map", required_argument, 0, OPT_MAP},
         {"inverse", required_argument, 0, OPT_INVERSE},
+        {"elasticities", required_argument, 0, OPT_ELASTICITIES},
+        {"deficits", required_argument, 0, OPT_DEFICITS}, {"baseline", required_argument, 0, OPT_BASELINE},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->threads = -1;
@@ -177,6 +180,9 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_REGIONS: name = "regions"; break;
         case OPT_SECTORS: name = "sectors"; break;
         case OPT_MAP: name = "map"; break;
+        case OPT_ELASTICITIES: name = "elasticities"; break;
+        case OPT_DEFICITS: name = "deficits"; break;
+        case OPT_BASELINE: name = "baseline"; break;
         case OPT_SOURCE: name = "source"; break;
         case OPT_MEASURE: name = "measure"; break;
         case OPT_THRESHOLD: name = "threshold"; break;
@@ -270,6 +276,9 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_REGIONS: o->regions = optarg; break;
         case OPT_SECTORS: o->sectors = optarg; break;
         case OPT_MAP: o->map = optarg; break;
+        case OPT_ELASTICITIES: o->elasticities = optarg; break;
+        case OPT_DEFICITS: o->deficits = optarg; break;
+        case OPT_BASELINE: o->baseline = optarg; break;
         case OPT_SOURCE: o->source = optarg; break;
         case OPT_MEASURE: o->measure = optarg; break;
         case OPT_THRESHOLD: o->threshold = optarg; break;
@@ -1424,6 +1433,8 @@ static const char *MAIN_HELP =
     "  content       a source's value-added (or gross) content in every product; thresholds\n"
     "  tiva          trade in value added per country: DVA, FVA, participation, VAX\n"
     "  extract       hypothetical extraction of a source's supply: output lost\n"
+    "  ge            general-equilibrium tariff counterfactuals (Caliendo-Parro 2015):\n"
+    "                welfare, wages, prices and trade diversion\n"
     "  version       library version\n"
     "every command also takes --max-memory SIZE (e.g. 4G): refuse work that needs more\n";
 
@@ -1460,6 +1471,8 @@ int main(int argc, char **argv)
         return cmd_content(argc - 1, argv + 1);
     if (!strcmp(cmd, "tiva"))
         return cmd_tiva(argc - 1, argv + 1);
+    if (!strcmp(cmd, "ge"))
+        return cmd_ge(argc - 1, argv + 1);
     if (!strcmp(cmd, "extract"))
         return cmd_extract(argc - 1, argv + 1);
     fprintf(stderr, "wiot: unknown command '%s' (see 'wiot --help')\n", cmd);

@@ -46,6 +46,10 @@ typedef struct opts {
     const char *threshold;    /* --threshold X[,Y...] */
     const char *to;           /* --to COUNTRIES */
     int by_sector;            /* --by-sector */
+    /* general equilibrium (wiot ge) */
+    const char *elasticities; /* --elasticities FILE */
+    const char *deficits;     /* --deficits zero|fixed */
+    const char *baseline;     /* --baseline NAME */
 } opts;
 
 typedef struct outfile {
@@ -102,6 +106,7 @@ int cmd_convert(int argc, char **argv);
 int cmd_content(int argc, char **argv);   /* cli_exposure.c */
 int cmd_tiva(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_ge(int argc, char **argv);        /* cli_ge.c */
 const char *role_name(int role);
 
 #endif

@@ -1,0 +1,498 @@
+/* cli_ge.c -- `wiot ge`: general-equilibrium tariff counterfactuals (Caliendo-Parro
+ * 2015) on any table or a CP-style dataset, through the wiot_ge_* API. */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *GE_HELP =
+    "usage: wiot ge [-t TABLE] [-s FILE]... [-n NAME]... [--elasticities FILE]\n"
+    "               [--deficits zero|fixed] [--baseline NAME] [-o OUTDIR] [--top K]\n"
+    "               [--threads N] [--quiet]\n"
+    "       wiot ge -t DATASET_DIR [--deficits zero|fixed] [--elasticities FILE] [-o OUTDIR]\n"
+    "General-equilibrium counterfactuals (Caliendo & Parro 2015; README 'General\n"
+    "equilibrium'): trade shares respond to tariffs, wages and prices adjust, trade\n"
+    "balances with deficits held fixed or set to zero.\n"
+    "  -t TABLE     any table wiot reads (default: the embedded WIOD 2013 table, 2011), or a\n"
+    "               CP2015-style dataset directory (regions.csv, trade.csv.gz, ...; e.g.\n"
+    "               data/cp2015): without -n its own counterfactual (tariff_cfl) is run\n"
+    "  -n NAME      a scenario or stack A+B as for wiot tariff (additional tariffs); repeat\n"
+    "               for several, solved as a batch over --threads (default: the tariff\n"
+    "               command's default scenario)\n"
+    "  --elasticities FILE  CSV 'sector,theta[,source]' with every sector of the table\n"
+    "               (default for WIOD 2013 and 2016 tables: data/elasticities/)\n"
+    "  --deficits zero|fixed  zero (default): first solve the world without deficits, then\n"
+    "               the counterfactual from there (CP2015's headline); fixed: deficits stay\n"
+    "  --baseline NAME  a scenario whose rates are the baseline tariff levels (default 0)\n"
+    "  -o OUTDIR    countries.csv, sectors.csv, trade.csv (changes as fractions, values in\n"
+    "               the table's units, flows net of tariffs)\n"
+    "  --top K      winners and losers shown (default 10)\n";
+
+typedef struct ge_run {
+    const char *name;
+    wiot_schedule *s;
+    wiot_ge_result *r;
+    wiot_ge_info info;
+    double *cpf;              /* consumer_price_fixed per country (NAN: none) */
+} ge_run;
+
+typedef struct ge_out {
+    const wiot_ge_model *m;
+    ge_run *runs;
+    int nruns;
+} ge_out;
+
+static int write_countries(FILE *f, void *ud)
+{
+    const ge_out *go = ud;
+    size_t N = wiot_ge_countries(go->m);
+    fputs("scenario,country,welfare,real_wage,wage,price_index,income_musd,tariff_revenue_musd,"
+          "exports_musd,imports_musd,terms_of_trade,volume_of_trade,welfare_decomp,"
+          "consumer_price_fixed\n", f);
+    static const int items[] = {WIOT_GE_WELFARE, WIOT_GE_REAL_WAGE, WIOT_GE_WAGE,
+                                WIOT_GE_PRICE_INDEX, WIOT_GE_INCOME, WIOT_GE_REVENUE,
+                                WIOT_GE_EXPORTS, WIOT_GE_IMPORTS, WIOT_GE_TOT, WIOT_GE_VOT,
+                                WIOT_GE_DECOMP};
+    for (int q = 0; q < go->nruns; q++)
+        for (size_t n = 0; n < N; n++) {
+            fprintf(f, "%s,%s", go->runs[q].name, wiot_ge_country(go->m, n));
+            for (size_t k = 0; k < sizeof items / sizeof *items; k++)
+                fprintf(f, ",%.10g", wiot_ge_result_country(go->runs[q].r, items[k])[n]);
+            if (isnan(go->runs[q].cpf[n]))
+                fputs(",\n", f);
+            else
+                fprintf(f, ",%.10g\n", go->runs[q].cpf[n]);
+        }
+    return ferror(f);
+}
+
+static int write_sectors(FILE *f, void *ud)
+{
+    const ge_out *go = ud;
+    size_t N = wiot_ge_countries(go->m), J = wiot_ge_sectors(go->m);
+    fputs("scenario,country,sector,price,cost,output,value_added\n", f);
+    for (int q = 0; q < go->nruns; q++) {
+        const wiot_ge_result *r = go->runs[q].r;
+        for (size_t c = 0; c < N * J; c++)
+            fprintf(f, "%s,%s,%s,%.10g,%.10g,%.10g,%.10g\n", go->runs[q].name,
+                    wiot_ge_country(go->m, c / J), wiot_ge_sector(go->m, c % J),
+                    wiot_ge_result_sector(r, WIOT_GE_PRICE)[c], wiot_ge_result_sector(r, WIOT_GE_COST)[c],
+                    wiot_ge_result_sector(r, WIOT_GE_OUTPUT)[c],
+                    wiot_ge_result_sector(r, WIOT_GE_VALUE_ADDED)[c]);
+    }
+    return ferror(f);
+}
+
+static int write_trade(FILE *f, void *ud)
+{
+    const ge_out *go = ud;
+    size_t N = wiot_ge_countries(go->m), J = wiot_ge_sectors(go->m);
+    fputs("scenario,importer,exporter,sector,base_musd,new_musd\n", f);
+    for (int q = 0; q < go->nruns; q++) {
+        const double *b = wiot_ge_result_trade(go->runs[q].r, 0), *a = wiot_ge_result_trade(go->runs[q].r, 1);
+        for (size_t c = 0; c < N * N * J; c++)
+            if (b[c] != 0 || a[c] != 0)
+                fprintf(f, "%s,%s,%s,%s,%.10g,%.10g\n", go->runs[q].name, wiot_ge_country(go->m, c / (N * J)),
+                        wiot_ge_country(go->m, (c / J) % N), wiot_ge_sector(go->m, c % J), b[c], a[c]);
+    }
+    return ferror(f);
+}
+
+/* --elasticities FILE: "sector,theta[,...]", every sector once; bounded to 1 MB. */
+static int read_elasticities(const char *path, const wiot_table *t, const wiot_ge_model *cp,
+                             double *theta)
+{
+    size_t S = t ? wiot_table_sectors(t) : wiot_ge_sectors(cp);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "wiot: %s: cannot open: %s\n", path, strerror(errno));
+        return 1;
+    }
+    char line[4096];
+    long ln = 0;
+    int rc = 0;
+    unsigned char *seen = calloc(S + 1, 1);
+    size_t bytes = 0;
+    while (!rc && seen && fgets(line, sizeof line, f)) {
+        ln++;
+        bytes += strlen(line);
+        if (bytes > (1u << 20)) {
+            fprintf(stderr, "wiot: %s:%ld: file larger than 1 MB\n", path, ln);
+            rc = 1;
+            break;
+        }
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0] || line[0] == '#')
+            continue;
+        char *c1 = strchr(line, ',');
+        if (ln == 1) {
+            if (!c1 || strncmp(line, "sector,theta", 12) || (line[12] && line[12] != ',')) {
+                fprintf(stderr, "wiot: %s:1: header must start with 'sector,theta'\n", path);
+                rc = 1;
+            }
+            continue;
+        }
+        if (!c1) {
+            fprintf(stderr, "wiot: %s:%ld: expected 'sector,theta'\n", path, ln);
+            rc = 1;
+            break;
+        }
+        *c1 = 0;
+        char *v = c1 + 1, *c2 = strchr(v, ',');
+        if (c2)
+            *c2 = 0;
+        size_t s = t ? wiot_table_find_sector(t, line) : (size_t)-1;
+        for (size_t j = 0; !t && j < S; j++)
+            if (!strcmp(wiot_ge_sector(cp, j), line))
+                s = j;
+        char *e;
+        double th = strtod(v, &e);
+        if (s == (size_t)-1) {
+            fprintf(stderr, "wiot: %s:%ld: field 'sector': unknown sector '%.60s'\n", path, ln, line);
+            rc = 1;
+        } else if (e == v || *e || !(th > 0) || !isfinite(th)) {
+            fprintf(stderr, "wiot: %s:%ld: field 'theta': '%.40s' is not a number > 0\n", path, ln, v);
+            rc = 1;
+        } else if (seen[s]) {
+            fprintf(stderr, "wiot: %s:%ld: sector '%s' listed twice\n", path, ln, line);
+            rc = 1;
+        } else {
+            theta[s] = th;
+            seen[s] = 1;
+        }
+    }
+    fclose(f);
+    for (size_t s = 0; !rc && seen && s < S; s++)
+        if (!seen[s]) {
+            fprintf(stderr, "wiot: %s: no elasticity for sector '%s'\n", path,
+                    t ? wiot_table_sector(t, s) : wiot_ge_sector(cp, s));
+            rc = 1;
+        }
+    if (!seen) {
+        fprintf(stderr, "wiot: out of memory\n");
+        rc = 1;
+    }
+    free(seen);
+    return rc;
+}
+
+static int is_dataset_dir(const char *path)
+{
+    struct stat st;
+    char buf[4200];
+    if (!path || stat(path, &st) || !S_ISDIR(st.st_mode))
+        return 0;
+    snprintf(buf, sizeof buf, "%s/regions.csv", path);
+    return stat(buf, &st) == 0;
+}
+
+static void summary(const wiot_ge_model *m, const ge_run *run, int top, const char *units)
+{
+    size_t N = wiot_ge_countries(m), J = wiot_ge_sectors(m);
+    const double *W = wiot_ge_result_country(run->r, WIOT_GE_WELFARE);
+    const double *RW = wiot_ge_result_country(run->r, WIOT_GE_REAL_WAGE);
+    const double *P = wiot_ge_result_country(run->r, WIOT_GE_PRICE_INDEX);
+    const double *DC = wiot_ge_result_country(run->r, WIOT_GE_DECOMP);
+    size_t *idx = malloc(N * sizeof *idx);
+    if (!idx)
+        return;
+    sort_desc(idx, N, W);
+    printf("scenario %s\n", run->name);
+    printf("  %-8s %10s %10s %10s %10s %10s   (%%)\n", "", "welfare", "decomp", "real wage",
+           "prices", "fixed-coef");
+    size_t k = (size_t)top < N ? (size_t)top : N;
+    for (int part = 0; part < 2; part++) {
+        printf("  %s\n", part ? "losers" : "winners");
+        for (size_t q = 0; q < k; q++) {
+            size_t n = part ? idx[N - 1 - q] : idx[q];
+            printf("  %-8s %10.4f %10.4f %10.4f %10.4f", wiot_ge_country(m, n), 100 * W[n], 100 * DC[n],
+                   100 * RW[n], 100 * P[n]);
+            if (isnan(run->cpf[n]))
+                printf(" %10s\n", "-");
+            else
+                printf(" %10.4f\n", 100 * run->cpf[n]);
+        }
+    }
+    /* diversion: the imposers' imports by origin, before and after */
+    const double *rates = wiot_schedule_rates(run->s);
+    const double *b = wiot_ge_result_trade(run->r, 0), *a = wiot_ge_result_trade(run->r, 1);
+    double *chg = malloc(N * sizeof *chg), *bo = malloc(N * sizeof *bo);
+    size_t *oi = malloc(N * sizeof *oi);
+    for (size_t d = 0; chg && bo && oi && d < N; d++) {
+        int imposer = 0;
+        for (size_t q = 0; q < N * J && !imposer; q++)
+            imposer = rates[d * N * J + q] != 0;
+        if (!imposer)
+            continue;
+        double tb = 0, ta = 0;
+        for (size_t i = 0; i < N; i++) {
+            double sb = 0, sa = 0;
+            for (size_t j = 0; j < J; j++) {
+                sb += b[(d * N + i) * J + j];
+                sa += a[(d * N + i) * J + j];
+            }
+            bo[i] = sb;
+            chg[i] = i == d ? 0 : sa - sb;
+            if (i != d) {
+                tb += sb;
+                ta += sa;
+            }
+        }
+        printf("  diversion: %s imports by origin, all sectors (%s, net of tariffs): %.0f -> %.0f\n",
+               wiot_ge_country(m, d), units, tb, ta);
+        sort_desc(oi, N, chg);
+        size_t shown = 0;
+        for (size_t q = 0; q < N && shown < (size_t)top; q++)
+            if (chg[oi[q]] > 0 && oi[q] != d) {
+                printf("    %-8s %+12.1f (%+.2f %%)\n", wiot_ge_country(m, oi[q]), chg[oi[q]],
+                       bo[oi[q]] > 0 ? 100 * chg[oi[q]] / bo[oi[q]] : 0.0);
+                shown++;
+            }
+        shown = 0;
+        for (size_t q = N; q-- > 0 && shown < (size_t)top;)
+            if (chg[oi[q]] < 0 && oi[q] != d) {
+                printf("    %-8s %+12.1f (%+.2f %%)\n", wiot_ge_country(m, oi[q]), chg[oi[q]],
+                       bo[oi[q]] > 0 ? 100 * chg[oi[q]] / bo[oi[q]] : 0.0);
+                shown++;
+            }
+    }
+    free(chg);
+    free(bo);
+    free(oi);
+    free(idx);
+    printf("  solve: %d wage iterations (%ld price, %ld expenditure sweeps), residual %.2g "
+           "(goods %.2g, balance %.2g), %.3f s\n", run->info.iterations, run->info.price_iterations,
+           run->info.linear_iterations, run->info.residual, run->info.goods_residual,
+           run->info.balance_residual, run->info.seconds);
+}
+
+int cmd_ge(int argc, char **argv)
+{
+    opts o;
+    int rc = parse_opts("ge", argc, argv, &o, ",t,s,n,o,threads,quiet,top,elasticities,deficits,baseline,",
+                        GE_HELP);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    int deficits = WIOT_GE_DEFICITS_ZERO;
+    if (o.deficits && !strcmp(o.deficits, "fixed"))
+        deficits = WIOT_GE_DEFICITS_FIXED;
+    else if (o.deficits && strcmp(o.deficits, "zero"))
+        return usage_error("ge", "--deficits takes zero or fixed, got '%s'", o.deficits);
+    int cp = is_dataset_dir(o.table);
+    if (cp && (o.nnames || o.nscen || o.baseline))
+        return usage_error("ge", "a CP-style dataset runs its own counterfactual: -n, -s and "
+                           "--baseline need a table");
+    int top = o.top > 0 ? o.top : 10;
+    double t_start = now();
+    wiot_ctx *ctx = NULL;
+    wiot_table *t = NULL;
+    wiot_scenarios *sc = NULL;
+    wiot_ge_model *m0 = NULL, *m = NULL;
+    wiot_schedule *base = NULL, *cfl = NULL;
+    wiot_lu *lu = NULL;
+    wiot_result *tr = NULL;
+    double *theta = NULL;
+    ge_run runs[256];
+    int nruns = 0;
+    memset(runs, 0, sizeof runs);
+    wiot_ge_calib cal;
+    const char *units = "USD";
+    if ((rc = make_ctx(&o, &ctx)))
+        goto done;
+    double t_load = now();
+    if (cp) {
+        if ((rc = wiot_ge_model_load_cp(ctx, o.table, &m0, &cfl, &cal))) {
+            rc = fail(ctx, rc);
+            goto done;
+        }
+        if (o.elasticities) {
+            size_t J = wiot_ge_sectors(m0);
+            theta = malloc(J * sizeof *theta);
+            if (!theta || read_elasticities(o.elasticities, NULL, m0, theta)) {
+                rc = 1;
+                goto done;
+            }
+        }
+    } else {
+        if ((rc = load_table(ctx, &o, &t, NULL)))
+            goto done;
+        units = wiot_table_units(t);
+        size_t S = wiot_table_sectors(t);
+        theta = malloc(S * sizeof *theta);
+        char path[4096];
+        const char *ef = o.elasticities;
+        if (!ef) {
+            const char *rel = is_wiod2013(t) ? "elasticities/wiod2013.csv"
+                            : is_wiod2016(t) ? "elasticities/wiod2016.csv" : NULL;
+            if (!rel) {
+                fprintf(stderr, "wiot: no shipped elasticities for the sectors of %s; give "
+                                "--elasticities FILE\n", wiot_table_name(t));
+                rc = 1;
+                goto done;
+            }
+            if (data_path(rel, path, sizeof path)) {
+                fprintf(stderr, "wiot: cannot find data/%s (set WIOT_DATA)\n", rel);
+                rc = 1;
+                goto done;
+            }
+            ef = path;
+        }
+        if (!theta || read_elasticities(ef, t, NULL, theta)) {
+            rc = 1;
+            goto done;
+        }
+        if ((rc = load_scenarios(ctx, &o, t, &sc)))
+            goto done;
+        if (o.baseline && (rc = wiot_scenarios_schedule(ctx, sc, o.baseline, &base))) {
+            rc = fail(ctx, rc);
+            goto done;
+        }
+        if ((rc = wiot_ge_model_new(ctx, t, theta, base, &m0, &cal))) {
+            rc = fail(ctx, rc);
+            goto done;
+        }
+    }
+    t_load = now() - t_load;
+    /* the baseline: the world without deficits, or the data re-solved */
+    wiot_ge_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.deficits = deficits;
+    opt.theta = cp ? theta : NULL;
+    wiot_ge_info binfo;
+    if ((rc = wiot_ge_model_rebase(ctx, m0, &opt, &m, &binfo))) {
+        rc = fail(ctx, rc);
+        goto done;
+    }
+    size_t N = wiot_ge_countries(m);
+    if (cp) {
+        runs[0].name = "dataset_counterfactual";
+        runs[0].s = cfl;
+        cfl = NULL;
+        nruns = 1;
+    } else {
+        int nn = o.nnames ? o.nnames : 1;
+        for (int q = 0; q < nn; q++) {
+            runs[q].name = o.nnames ? o.names[q] : DEFAULT_SCENARIO;
+            if ((rc = wiot_scenarios_schedule(ctx, sc, runs[q].name, &runs[q].s))) {
+                rc = fail(ctx, rc);
+                goto done;
+            }
+            nruns++;
+        }
+    }
+    for (int q = 0; q < nruns; q++) {
+        runs[q].cpf = malloc(N * sizeof(double));
+        if (!runs[q].cpf) {
+            fprintf(stderr, "wiot: out of memory\n");
+            rc = 1;
+            goto done;
+        }
+        for (size_t n = 0; n < N; n++)
+            runs[q].cpf[n] = NAN;
+        if ((rc = wiot_ge_result_new(ctx, m, &runs[q].r))) {
+            rc = fail(ctx, rc);
+            goto done;
+        }
+    }
+    const wiot_schedule *sl[256];
+    wiot_ge_result *rl[256];
+    wiot_ge_info il[256];
+    for (int q = 0; q < nruns; q++) {
+        sl[q] = runs[q].s;
+        rl[q] = runs[q].r;
+    }
+    double t_solve = now();
+    if ((rc = wiot_ge_solve_batch(ctx, m, (size_t)nruns, sl, NULL, NULL, rl, il, NULL))) {
+        rc = fail(ctx, rc);
+        goto done;
+    }
+    t_solve = now() - t_solve;
+    for (int q = 0; q < nruns; q++)
+        runs[q].info = il[q];
+    /* before substitution: the fixed-coefficient price model of wiot tariff */
+    if (t) {
+        if ((rc = wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, NULL)) || (rc = wiot_result_new(ctx, t, &tr))) {
+            rc = fail(ctx, rc);
+            goto done;
+        }
+        size_t K = wiot_table_fd_categories(t);
+        for (int q = 0; q < nruns && K; q++) {
+            if ((rc = wiot_tariff(ctx, lu, runs[q].s, 1.0, WIOT_EXACT, tr))) {
+                rc = fail(ctx, rc);
+                goto done;
+            }
+            const double *fp = wiot_result_get(tr, WIOT_R_FINAL_PRICE, NULL);
+            const double *fd = wiot_result_get(tr, WIOT_R_FINAL_DEFINED, NULL);
+            for (size_t n = 0; n < N; n++)
+                runs[q].cpf[n] = fd[n * K] != 0 ? fp[n * K] : NAN;
+        }
+    }
+    if (o.out) {
+        struct stat st;
+        if (stat(o.out, &st) && mkdir(o.out, 0777) && errno != EEXIST) {
+            fprintf(stderr, "wiot: %s: cannot create directory: %s\n", o.out, strerror(errno));
+            rc = 1;
+            goto done;
+        }
+        ge_out go = {m, runs, nruns};
+        char p[4200];
+        snprintf(p, sizeof p, "%s/countries.csv", o.out);
+        if (write_atomic(p, write_countries, &go)) {
+            rc = 1;
+            goto done;
+        }
+        snprintf(p, sizeof p, "%s/sectors.csv", o.out);
+        if (write_atomic(p, write_sectors, &go)) {
+            rc = 1;
+            goto done;
+        }
+        snprintf(p, sizeof p, "%s/trade.csv", o.out);
+        if (write_atomic(p, write_trade, &go)) {
+            rc = 1;
+            goto done;
+        }
+    }
+    if (!o.quiet) {
+        printf("wiot ge: %s, %zu countries x %zu sectors, deficits %s\n",
+               cp ? o.table : wiot_table_name(t), N, wiot_ge_sectors(m),
+               deficits ? "zero (baseline without deficits solved first)" : "fixed");
+        printf("  calibration: %zu negative cells set to 0, %zu negative final-demand totals set "
+               "to 0, %zu sectors bought at home only, %zu with zero output (beta = 1), %zu "
+               "rebalanced, %zu baseline tariff cells\n", cal.negative_cells, cal.negative_final,
+               cal.no_purchases, cal.zero_output, cal.rebalanced, cal.baseline_tariffs);
+        printf("  baseline solve: %d iterations, residual %.2g, %.3f s\n", binfo.iterations,
+               binfo.residual, binfo.seconds);
+        printf("  welfare = exact real income I^/P^ - 1; decomp = CP2015 terms of trade + volume "
+               "of trade at baseline flows;\n  fixed-coef = consumer prices of wiot tariff "
+               "(no substitution)\n");
+        for (int q = 0; q < nruns; q++)
+            summary(m, &runs[q], top, units);
+        if (o.out)
+            printf("wrote %s/countries.csv, sectors.csv, trade.csv\n", o.out);
+        printf("Timing: load %.3f s, %d scenario%s solved in %.3f s, total %.3f s; threads %d\n",
+               t_load, nruns, nruns == 1 ? "" : "s", t_solve, now() - t_start,
+               o.threads > 0 ? o.threads : omp_get_max_threads());
+    }
+done:
+    for (int q = 0; q < 256; q++) {
+        wiot_schedule_free(runs[q].s);
+        wiot_ge_result_free(runs[q].r);
+        free(runs[q].cpf);
+    }
+    free(theta);
+    wiot_result_free(tr);
+    wiot_lu_free(lu);
+    wiot_schedule_free(base);
+    wiot_schedule_free(cfl);
+    wiot_ge_model_free(m);
+    wiot_ge_model_free(m0);
+    wiot_scenarios_free(sc);
+    wiot_table_free(t);
+    wiot_ctx_free(ctx);
+    return rc;
+}
