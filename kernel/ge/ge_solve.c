@@ -5,6 +5,7 @@
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #define AA_M 6              /* Anderson memory */
@@ -29,7 +30,7 @@ struct wiot_ge_result {
     wi_aa aa_w, aa_p, aa_x;
     double *aa_mem;
     double *dense;            /* NJ x NJ for WIOT_GE_LINEAR_DENSE, allocated on first use */
-    int *ipiv;
+    lapack_int *ipiv;
     double *country;          /* N x WIOT_GE_NCOUNTRY (item-major) */
     double *sector;           /* NJ x WIOT_GE_NSECTOR */
     double *trade;            /* 2 x NNJ, schedule layout */
@@ -363,18 +364,8 @@ static int ge_expenditure_dense(ge_job *job)
     const struct wiot_ge_model *m = job->m;
     wiot_ge_result *r = job->r;
     size_t N = m->N, J = m->J, NJ = N * J;
-    if (!r->dense) {
-        r->dense = r->a.alloc(r->a.ud, NJ * NJ * sizeof(double));
-        r->ipiv = r->a.alloc(r->a.ud, NJ * sizeof(int));
-        if (!r->dense || !r->ipiv) {
-            wi_hfree(&r->a, r->dense);
-            wi_hfree(&r->a, r->ipiv);
-            r->dense = NULL;
-            r->ipiv = NULL;
-            return JOBERR(job, WIOT_ENOMEM, "out of memory for the dense expenditure system "
-                          "(%zu x %zu)", NJ, NJ);
-        }
-    }
+    if (!r->dense || !r->ipiv)
+        return JOBERR(job, WIOT_EINVAL, "dense expenditure workspace missing");
     double *A = r->dense;
     /* row (n,j), column (i,k): delta - gamma_n^{j,k} sn_in^k - [i==n] alpha_n^j rf_n^k */
     memset(A, 0, NJ * NJ * sizeof(double));
@@ -395,7 +386,7 @@ static int ge_expenditure_dense(ge_job *job)
         }
     memcpy(r->X1, r->b, NJ * sizeof(double));
     lapack_int info = LAPACKE_dgesv(LAPACK_COL_MAJOR, (lapack_int)NJ, 1, A, (lapack_int)NJ,
-                                    (lapack_int *)r->ipiv, r->X1, (lapack_int)NJ);
+                                    r->ipiv, r->X1, (lapack_int)NJ);
     job->info->linear_iterations++;
     if (info != 0)
         return JOBERR(job, info > 0 ? WIOT_ESINGULAR : WIOT_ELAPACK,
@@ -709,6 +700,29 @@ static int ge_solve_job(ge_job *job, const wiot_schedule *tariff, const wiot_sch
     return rc;
 }
 
+/* The NJ x NJ workspace of WIOT_GE_LINEAR_DENSE, allocated once per result handle
+ * (from the calling thread, before any parallel region). */
+static int ge_dense_ready(wiot_ctx *ctx, wiot_ge_result *r)
+{
+    if (r->dense)
+        return WIOT_OK;
+    size_t NJ = r->N * r->J, cells;
+    int rc = wi_mul(ctx, NJ, NJ, &cells);
+    if (!rc)
+        rc = wi_budget(ctx, cells > SIZE_MAX / 8 ? SIZE_MAX : 8 * cells,
+                       "the dense expenditure system", "%zu x %zu", NJ, NJ);
+    if (rc)
+        return rc;
+    r->dense = wi_dalloc(ctx, cells);
+    r->ipiv = r->dense ? wi_calloc(ctx, NJ, sizeof(lapack_int)) : NULL;
+    if (!r->ipiv) {
+        wi_free(ctx, r->dense);
+        r->dense = NULL;
+        return WIOT_ENOMEM;
+    }
+    return WIOT_OK;
+}
+
 static int ge_args(wiot_ctx *ctx, const wiot_ge_model *m, const wiot_schedule *tariff,
                    const wiot_schedule *ntb, const wiot_ge_result *r, const wiot_ge_options *opt)
 {
@@ -758,6 +772,8 @@ int wiot_ge_solve(wiot_ctx *ctx, const wiot_ge_model *m, const wiot_schedule *ta
         return WIOT_EINVAL;
     wi_clear(ctx);
     int rc = ge_args(ctx, m, tariff, ntb, r, opt);
+    if (!rc && opt && opt->linear == WIOT_GE_LINEAR_DENSE)
+        rc = ge_dense_ready(ctx, r);
     if (rc)
         return rc;
     double *Dp = wi_alloc(ctx, m->N * sizeof(double));
@@ -787,6 +803,8 @@ int wiot_ge_solve_batch(wiot_ctx *ctx, const wiot_ge_model *m, size_t count,
     for (size_t k = 0; k < count; k++) {
         int rc = ge_args(ctx, m, tariffs ? tariffs[k] : NULL, ntbs ? ntbs[k] : NULL, results[k],
                          opts ? &opts[k] : NULL);
+        if (!rc && opts && opts[k].linear == WIOT_GE_LINEAR_DENSE)
+            rc = ge_dense_ready(ctx, results[k]);
         if (rc)
             return wi_error(ctx, rc, "scenario %zu: %s", k, wiot_errmsg(ctx));
     }
