@@ -27,6 +27,8 @@ struct wiot_ge_result {
     double *la, *sh, *tau1, *dhat, *sn, *rf;
     double *lc, *lP, *g, *u, *S;
     double *X1, *Y1, *Y0, *b, *lw, *glw, *LD, *kap;
+    double *Yt;               /* NJ scratch of the expenditure sweep */
+    double *gT;               /* gamma as [n][j][k] (input k of sector j), for the price sweep */
     wi_aa aa_w, aa_p, aa_x;
     double *aa_mem;
     double *dense;            /* NJ x NJ for WIOT_GE_LINEAR_DENSE, allocated on first use */
@@ -143,7 +145,7 @@ void wiot_ge_result_free(wiot_ge_result *r)
     wiot_allocator a = r->a;
     double **arr[] = {&r->la, &r->sh, &r->tau1, &r->dhat, &r->sn, &r->rf, &r->lc, &r->lP, &r->g,
                       &r->u, &r->S, &r->X1, &r->Y1, &r->Y0, &r->b, &r->lw, &r->glw, &r->LD,
-                      &r->kap, &r->aa_mem, &r->dense, &r->country, &r->sector, &r->trade};
+                      &r->kap, &r->Yt, &r->gT, &r->aa_mem, &r->dense, &r->country, &r->sector, &r->trade};
     for (size_t k = 0; k < sizeof arr / sizeof arr[0]; k++)
         wi_hfree(&a, *arr[k]);
     wi_hfree(&a, r->ipiv);
@@ -158,7 +160,7 @@ int wiot_ge_result_new(wiot_ctx *ctx, const wiot_ge_model *m, wiot_ge_result **o
     if (!m || !out)
         return wi_error(ctx, WIOT_EINVAL, "wiot_ge_result_new: NULL argument");
     size_t N = m->N, J = m->J, NJ = N * J, NNJ = NJ * N;
-    size_t need = (6 * NNJ + 12 * NJ + 8 * N + aa_size(N) + 2 * aa_size(NJ)) * sizeof(double);
+    size_t need = (6 * NNJ + 13 * NJ + NJ * J + 8 * N + aa_size(N) + 2 * aa_size(NJ)) * sizeof(double);
     int rc = wi_budget(ctx, need, "the general-equilibrium workspace", "%zu x %zu", N, J);
     if (rc)
         return rc;
@@ -172,7 +174,7 @@ int wiot_ge_result_new(wiot_ctx *ctx, const wiot_ge_model *m, wiot_ge_result **o
         {&r->la, NNJ}, {&r->sh, NJ}, {&r->tau1, NNJ}, {&r->dhat, NNJ}, {&r->sn, NNJ}, {&r->rf, NJ},
         {&r->lc, NJ}, {&r->lP, NJ}, {&r->g, NJ}, {&r->u, N}, {&r->S, N}, {&r->X1, NJ},
         {&r->Y1, NJ}, {&r->Y0, NJ}, {&r->b, NJ}, {&r->lw, N}, {&r->glw, N}, {&r->LD, N},
-        {&r->kap, N}, {&r->aa_mem, aa_size(N) + 2 * aa_size(NJ)},
+        {&r->kap, N}, {&r->Yt, NJ}, {&r->gT, NJ * J}, {&r->aa_mem, aa_size(N) + 2 * aa_size(NJ)},
         {&r->country, N * WIOT_GE_NCOUNTRY}, {&r->sector, NJ * WIOT_GE_NSECTOR},
         {&r->trade, 2 * NNJ}};
     for (size_t k = 0; k < sizeof spec / sizeof spec[0]; k++) {
@@ -212,6 +214,7 @@ typedef struct ge_job {
     wiot_ge_result *r;
     wiot_ge_info *info;
     int linear;
+    double inner;              /* inner stopping factor: 1 = the tight tolerances below */
     char msg[WI_MSG_MAX];
 } ge_job;
 
@@ -226,10 +229,11 @@ static void ge_price_sweep(ge_job *job, const double *lP, double *g)
     for (size_t n = 0; n < N; n++)
         for (size_t j = 0; j < J; j++) {
             double s = m->beta[n * J + j] * r->lw[n];
-            const double *gm = m->gamma + n * J * J + j;
+            const double *gm = r->gT + (n * J + j) * J;
             const double *lp = lP + n * J;
+#pragma omp simd reduction(+ : s)
             for (size_t k = 0; k < J; k++)
-                s += gm[k * J] * lp[k];
+                s += gm[k] * lp[k];
             r->lc[n * J + j] = s;
         }
     for (size_t j = 0; j < J; j++) {
@@ -242,6 +246,7 @@ static void ge_price_sweep(ge_job *job, const double *lP, double *g)
         for (size_t n = 0; n < N; n++) {
             const double *a = r->la + (j * N + n) * N;
             double S = 0;
+#pragma omp simd reduction(+ : S)
             for (size_t i = 0; i < N; i++)
                 S += a[i] * r->u[i];
             if (!(S >= 1e-290)) {
@@ -282,7 +287,7 @@ static int ge_prices(ge_job *job)
         }
         if (!isfinite(d))
             return JOBERR(job, WIOT_EDATA, "price index is not finite");
-        if (d <= PRICE_TOL) {
+        if (d <= PRICE_TOL * job->inner) {
             memcpy(r->lP, r->g, NJ * sizeof(double));
             ge_price_sweep(job, r->lP, r->g); /* lc consistent with lP */
             return WIOT_OK;
@@ -306,20 +311,30 @@ static void ge_shares(ge_job *job)
         for (size_t i = 0; i < N; i++)
             if (r->lc[i * J + j] < mn)
                 mn = r->lc[i * J + j];
+        for (size_t i = 0; i < N; i++)
+            r->u[i] = exp(-th * (r->lc[i * J + j] - mn));
         for (size_t n = 0; n < N; n++) {
             const double *a = r->la + (j * N + n) * N, *t = r->tau1 + (j * N + n) * N;
             double *sn = r->sn + (j * N + n) * N;
-            double mx = -INFINITY, S = 0, rev = 0;
-            for (size_t i = 0; i < N; i++)
-                if (a[i] > 0) {
-                    double v = log(a[i]) - th * (r->lc[i * J + j] - mn);
-                    if (v > mx)
-                        mx = v;
-                }
+            double S = 0, rev = 0;
             for (size_t i = 0; i < N; i++) {
-                double p = a[i] > 0 ? exp(log(a[i]) - th * (r->lc[i * J + j] - mn) - mx) : 0;
-                sn[i] = p;
-                S += p;
+                sn[i] = a[i] * r->u[i];
+                S += sn[i];
+            }
+            if (!(S >= 1e-290)) {
+                /* underflow of the scaled sum: the exact log-sum-exp over the masked shares */
+                double mx = -INFINITY;
+                for (size_t i = 0; i < N; i++)
+                    if (a[i] > 0) {
+                        double v = log(a[i]) - th * (r->lc[i * J + j] - mn);
+                        if (v > mx)
+                            mx = v;
+                    }
+                S = 0;
+                for (size_t i = 0; i < N; i++) {
+                    sn[i] = a[i] > 0 ? exp(log(a[i]) - th * (r->lc[i * J + j] - mn) - mx) : 0;
+                    S += sn[i];
+                }
             }
             for (size_t i = 0; i < N; i++) {
                 double p = sn[i] / S;
@@ -337,14 +352,21 @@ static void ge_exp_sweep(ge_job *job, const double *X, double *g, double *Y)
     const struct wiot_ge_model *m = job->m;
     wiot_ge_result *r = job->r;
     size_t N = m->N, J = m->J;
-    memset(Y, 0, N * J * sizeof(double));
-    for (size_t j = 0; j < J; j++)
+    double *Yt = r->Yt;  /* sector-major, so the update runs over contiguous exporters */
+    memset(Yt, 0, N * J * sizeof(double));
+    for (size_t j = 0; j < J; j++) {
+        double *y = Yt + j * N;
         for (size_t n = 0; n < N; n++) {
             double x = X[n * J + j];
             const double *sn = r->sn + (j * N + n) * N;
+#pragma omp simd
             for (size_t i = 0; i < N; i++)
-                Y[i * J + j] += sn[i] * x;
+                y[i] += sn[i] * x;
         }
+    }
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < J; j++)
+            Y[i * J + j] = Yt[j * N + i];
     for (size_t n = 0; n < N; n++) {
         double R = 0;
         for (size_t k = 0; k < J; k++)
@@ -352,6 +374,7 @@ static void ge_exp_sweep(ge_job *job, const double *X, double *g, double *Y)
         for (size_t j = 0; j < J; j++) {
             const double *gm = m->gamma + (n * J + j) * J;
             double s = 0;
+#pragma omp simd reduction(+ : s)
             for (size_t k = 0; k < J; k++)
                 s += gm[k] * Y[n * J + k];
             g[n * J + j] = s + m->alpha[n * J + j] * R + r->b[n * J + j];
@@ -424,7 +447,7 @@ static int ge_expenditure(ge_job *job)
         }
         if (!isfinite(d))
             return JOBERR(job, WIOT_EDATA, "expenditure is not finite");
-        if (d <= LIN_TOL * mx) {
+        if (d <= LIN_TOL * job->inner * mx) {
             memcpy(r->X1, g, NJ * sizeof(double));
             ge_exp_sweep(job, r->X1, g, r->Y1);
             return WIOT_OK;
@@ -478,7 +501,7 @@ static int ge_setup(ge_job *job, const wiot_schedule *tariff, const wiot_schedul
                           "finite and > 0", m->sector[j], job->theta[j]);
         for (size_t n = 0; n < N; n++) {
             size_t o = (j * N + n) * N;
-            double mx = -INFINITY;
+            double emax = -INFINITY;
             for (size_t i = 0; i < N; i++) {
                 double t0 = m->tau[o + i];
                 double dt = tariff && i != n ? WI_RATE(tariff, n, i, j) : 0;
@@ -494,18 +517,30 @@ static int ge_setup(ge_job *job, const wiot_schedule *tariff, const wiot_schedul
                                   m->country[n], m->country[i], m->sector[j], dn);
                 r->tau1[o + i] = t1;
                 r->dhat[o + i] = dh;
-                double p = m->pi[o + i];
-                double l = p > 0 ? log(p) - job->theta[j] * log((1 + t1) / (1 + t0) * dh)
-                                 : -INFINITY;
-                r->la[o + i] = l;
-                if (l > mx)
-                    mx = l;
+                /* e = -theta log kappa^, 0 for the unshocked cells (most of them) */
+                double e = dt == 0 && dn == 0 ? 0 : -job->theta[j] * log((1 + t1) / (1 + t0) * dh);
+                r->la[o + i] = e;
+                if (m->pi[o + i] > 0 && e > emax)
+                    emax = e;
             }
-            r->sh[j * N + n] = mx;
+            /* a = pi kappa^-theta scaled by its maximum (sh its log), zero shares masked */
+            double amax = 0, base = exp(-emax);
+            for (size_t i = 0; i < N; i++) {
+                double p = m->pi[o + i], e = r->la[o + i];
+                double a = p > 0 ? p * (e == 0 ? base : exp(e - emax)) : 0;
+                r->la[o + i] = a;
+                if (a > amax)
+                    amax = a;
+            }
             for (size_t i = 0; i < N; i++)
-                r->la[o + i] = m->pi[o + i] > 0 ? exp(r->la[o + i] - mx) : 0;
+                r->la[o + i] /= amax;
+            r->sh[j * N + n] = emax + log(amax);
         }
     }
+    for (size_t n = 0; n < N; n++)
+        for (size_t k = 0; k < J; k++)
+            for (size_t j = 0; j < J; j++)
+                r->gT[(n * J + j) * J + k] = m->gamma[(n * J + k) * J + j];
     /* baseline output and the diagonal preconditioner (METHODS.md §6.9) */
     memset(r->Y0, 0, N * J * sizeof(double));
     for (size_t j = 0; j < J; j++)
@@ -654,13 +689,23 @@ static int ge_solve_job(ge_job *job, const wiot_schedule *tariff, const wiot_sch
     aa_reset(&r->aa_w);
     double res = INFINITY, best = INFINITY;
     int it;
+    job->inner = 1e9;          /* the first evaluation: inner solves to 1e-6 */
     for (it = 0;; it++) {
         rc = ge_eval(job, wva, &res);
         if (rc)
             break;
+        if (res <= tol && job->inner > 1) {
+            /* accepted only after an evaluation with the tight inner tolerances */
+            job->inner = 1;
+            rc = ge_eval(job, wva, &res);
+            if (rc)
+                break;
+        }
         job->info->residual = res;
         if (res <= tol)
             break;
+        /* inexact inner solves while the wages are far: 10^-3 of the residual */
+        job->inner = fmin(1e9, fmax(1, 1e-3 * res / 1e-15));
         if (it >= maxit) {
             rc = JOBERR(job, WIOT_ENOCONV, "the wage iteration did not converge in %d iterations: "
                         "labour-market residual %.3g (relative to world value added), tolerance "
