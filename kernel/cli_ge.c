@@ -25,7 +25,8 @@ static const char *GE_HELP =
     "               for several, solved as a batch over --threads (default: the tariff\n"
     "               command's default scenario)\n"
     "  --elasticities FILE  CSV 'sector,theta[,source]' with every sector of the table\n"
-    "               (default for WIOD 2013 and 2016 tables: data/elasticities/)\n"
+    "               (defaults in data/elasticities/ for WIOD 2013, WIOD 2016 and OECD ICIO\n"
+    "               2021-layout tables)\n"
     "  --deficits zero|fixed  zero (default): first solve the world without deficits, then\n"
     "               the counterfactual from there (CP2015's headline); fixed: deficits stay\n"
     "  --baseline NAME  a scenario whose rates are the baseline tariff levels (default 0)\n"
@@ -327,8 +328,10 @@ int cmd_ge(int argc, char **argv)
         char path[4096];
         const char *ef = o.elasticities;
         if (!ef) {
+            const char *src = wiot_table_source(t);
             const char *rel = is_wiod2013(t) ? "elasticities/wiod2013.csv"
-                            : is_wiod2016(t) ? "elasticities/wiod2016.csv" : NULL;
+                            : is_wiod2016(t) ? "elasticities/wiod2016.csv"
+                            : src && strstr(src, "ICIO") ? "elasticities/icio2021.csv" : NULL;
             if (!rel) {
                 fprintf(stderr, "wiot: no shipped elasticities for the sectors of %s; give "
                                 "--elasticities FILE\n", wiot_table_name(t));
