@@ -106,7 +106,7 @@ static int write_trade(FILE *f, void *ud)
 
 /* --elasticities FILE: "sector,theta[,...]", every sector once; bounded to 1 MB. */
 static int read_elasticities(const char *path, const wiot_table *t, const wiot_ge_model *cp,
-                             double *theta)
+                             double *theta, const char *note)
 {
     size_t S = t ? wiot_table_sectors(t) : wiot_ge_sectors(cp);
     FILE *f = fopen(path, "r");
@@ -154,7 +154,8 @@ static int read_elasticities(const char *path, const wiot_table *t, const wiot_g
         char *e;
         double th = strtod(v, &e);
         if (s == (size_t)-1) {
-            fprintf(stderr, "wiot: %s:%ld: field 'sector': unknown sector '%.60s'\n", path, ln, line);
+            fprintf(stderr, "wiot: %s:%ld: field 'sector': unknown sector '%.60s'%s\n", path, ln, line,
+                    note);
             rc = 1;
         } else if (e == v || *e || !(th > 0) || !isfinite(th)) {
             fprintf(stderr, "wiot: %s:%ld: field 'theta': '%.40s' is not a number > 0\n", path, ln, v);
@@ -170,8 +171,8 @@ static int read_elasticities(const char *path, const wiot_table *t, const wiot_g
     fclose(f);
     for (size_t s = 0; !rc && seen && s < S; s++)
         if (!seen[s]) {
-            fprintf(stderr, "wiot: %s: no elasticity for sector '%s'\n", path,
-                    t ? wiot_table_sector(t, s) : wiot_ge_sector(cp, s));
+            fprintf(stderr, "wiot: %s: no elasticity for sector '%s'%s\n", path,
+                    t ? wiot_table_sector(t, s) : wiot_ge_sector(cp, s), note);
             rc = 1;
         }
     if (!seen) {
@@ -314,7 +315,7 @@ int cmd_ge(int argc, char **argv)
         if (o.elasticities) {
             size_t J = wiot_ge_sectors(m0);
             theta = malloc(J * sizeof *theta);
-            if (!theta || read_elasticities(o.elasticities, NULL, m0, theta)) {
+            if (!theta || read_elasticities(o.elasticities, NULL, m0, theta, "")) {
                 rc = 1;
                 goto done;
             }
@@ -345,7 +346,8 @@ int cmd_ge(int argc, char **argv)
             }
             ef = path;
         }
-        if (!theta || read_elasticities(ef, t, NULL, theta)) {
+        if (!theta || read_elasticities(ef, t, NULL, theta,
+                                        o.elasticities ? "" : " (the shipped defaults do not fit this table's sectors: give --elasticities FILE)")) {
             rc = 1;
             goto done;
         }
