@@ -715,6 +715,10 @@ Test(ge, allocation_failures_are_clean)
             rc = wiot_ge_result_new(ctx, b, &r);
         if (!rc)
             rc = wiot_ge_solve(ctx, b, NULL, NULL, NULL, r, NULL);
+        wiot_ge_options dense = {0};
+        dense.linear = WIOT_GE_LINEAR_DENSE;
+        if (!rc)
+            rc = wiot_ge_solve(ctx, b, NULL, NULL, &dense, r, NULL);
         if (!rc) {
             wiot_ge_result *rr[1] = {r};
             rc = wiot_ge_solve_batch(ctx, b, 1, NULL, NULL, NULL, rr, NULL, NULL);
@@ -732,4 +736,77 @@ Test(ge, allocation_failures_are_clean)
     cr_assert(succeeded);
     wiot_table_free(t);
     wiot_ctx_free(c0);
+}
+
+/* Baseline tariffs (levels) keep the calibrated baseline an equilibrium; removing them
+ * raises the liberalizer's imports and gives a positive volume-of-trade term. */
+Test(ge, baseline_tariffs_zero_shock_and_liberalization)
+{
+    wiot_ctx *ctx = test_ctx();
+    size_t C = 3, S = 2, n = 6;
+    double Z[36], F[18];
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++)
+            Z[i + j * n] = (i / S == j / S ? 12.0 : 2.0) + (double)((i + 2 * j) % 3);
+        for (size_t d = 0; d < C; d++)
+            F[i + d * n] = (i / S == d ? 80.0 : 6.0) + (double)(i % 4);
+    }
+    wiot_table *t = small_table(ctx, C, S, Z, F, NULL);
+    wiot_schedule *b = NULL, *cut = NULL;
+    cr_assert_eq(wiot_schedule_new(ctx, t, &b), WIOT_OK);
+    cr_assert_eq(wiot_schedule_new(ctx, t, &cut), WIOT_OK);
+    for (size_t d = 0; d < C; d++)
+        for (size_t c = 0; c < C; c++)
+            for (size_t s = 0; s < S; s++)
+                wiot_schedule_set(ctx, b, d, c, s, 0.08 + 0.04 * s);
+    wiot_schedule_set(ctx, cut, 0, 1, 0, -0.08);  /* country 0 removes its tariff on 1, s1 */
+    wiot_schedule_set(ctx, cut, 0, 1, 1, -0.12);
+    double th[2] = {4.5, 6.5};
+    wiot_ge_model *m = NULL;
+    wiot_ge_calib cal;
+    cr_assert_eq(wiot_ge_model_new(ctx, t, th, b, &m, &cal), WIOT_OK, "%s", wiot_errmsg(ctx));
+    cr_assert_eq(cal.baseline_tariffs, 12);
+    wiot_ge_result *r = NULL;
+    cr_assert_eq(wiot_ge_result_new(ctx, m, &r), WIOT_OK);
+    wiot_ge_info in;
+    cr_assert_eq(wiot_ge_solve(ctx, m, NULL, NULL, NULL, r, &in), WIOT_OK);
+    for (int it = 0; it <= WIOT_GE_DECOMP; it++) {
+        if (it == WIOT_GE_INCOME || it == WIOT_GE_REVENUE || it == WIOT_GE_EXPORTS ||
+            it == WIOT_GE_IMPORTS)
+            continue;
+        for (size_t k = 0; k < C; k++)
+            cr_assert(fabs(wiot_ge_result_country(r, it)[k]) <= 1e-13, "item %d", it);
+    }
+    /* baseline revenue = sum of tau x flows, independently from the table */
+    double rev0 = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i / S != 0) {
+            double fl = F[i];
+            for (size_t j = 0; j < S; j++)
+                fl += Z[i + j * n];
+            rev0 += (0.08 + 0.04 * (i % S)) * fl;
+        }
+    assert_rel(wiot_ge_result_country(r, WIOT_GE_REVENUE_BASE)[0], rev0, 1e-13);
+    cr_assert_eq(wiot_ge_solve(ctx, m, cut, NULL, NULL, r, &in), WIOT_OK, "%s", wiot_errmsg(ctx));
+    check_info(&in);
+    cr_assert_gt(wiot_ge_result_country(r, WIOT_GE_VOT)[0], 0);
+    cr_assert_gt(wiot_ge_result_country(r, WIOT_GE_IMPORTS)[0],
+                 wiot_ge_result_country(r, WIOT_GE_IMPORTS_BASE)[0]);
+    cr_assert_lt(wiot_ge_result_country(r, WIOT_GE_REVENUE)[0],
+                 wiot_ge_result_country(r, WIOT_GE_REVENUE_BASE)[0]);
+    /* a non-tariff barrier on the same flows: the iceberg term is negative */
+    wiot_schedule *ntb = NULL;
+    cr_assert_eq(wiot_schedule_new(ctx, t, &ntb), WIOT_OK);
+    wiot_schedule_set(ctx, ntb, 0, 1, 0, 0.2);
+    cr_assert_eq(wiot_ge_solve(ctx, m, NULL, ntb, NULL, r, &in), WIOT_OK);
+    check_info(&in);
+    cr_assert_lt(wiot_ge_result_country(r, WIOT_GE_NTB_EFFECT)[0], 0);
+    cr_assert_lt(wiot_ge_result_country(r, WIOT_GE_WELFARE)[0], 0);
+    wiot_schedule_free(ntb);
+    wiot_schedule_free(b);
+    wiot_schedule_free(cut);
+    wiot_ge_result_free(r);
+    wiot_ge_model_free(m);
+    wiot_table_free(t);
+    wiot_ctx_free(ctx);
 }
