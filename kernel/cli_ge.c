@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -32,7 +33,12 @@ static const char *GE_HELP =
     "  --baseline NAME  a scenario whose rates are the baseline tariff levels (default 0)\n"
     "  -o OUTDIR    countries.csv, sectors.csv, trade.csv (changes as fractions, values in\n"
     "               the table's units, flows net of tariffs)\n"
-    "  --top K      winners and losers shown (default 10)\n";
+    "  --top K      winners and losers shown (default 10)\n"
+    "  --draws N    Monte Carlo over the elasticities: N draws of theta_j times independent\n"
+    "               lognormal factors exp(X Z - X^2/2) (log-sd X = --sd, default 0.25; --seed S,\n"
+    "               default 1) for the first scenario, solved as batches over --threads;\n"
+    "               prints mean, sd and 5/50/95 %% quantiles of welfare per country and -o\n"
+    "               adds montecarlo.csv: scenario,country,draws,mean,sd,q05,q50,q95\n";
 
 typedef struct ge_run {
     const char *name;
@@ -273,10 +279,127 @@ static void summary(const wiot_ge_model *m, const ge_run *run, int top, const ch
            run->info.balance_residual, run->info.seconds);
 }
 
+/* ---- Monte Carlo over theta: splitmix64 + Box-Muller, reproducible from --seed */
+static uint64_t mc_next(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+static double mc_normal(uint64_t *x)
+{
+    double u = ((double)(mc_next(x) >> 11) + 0.5) * 0x1.0p-53;
+    double v = ((double)(mc_next(x) >> 11) + 0.5) * 0x1.0p-53;
+    return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
+}
+static int mc_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+static double mc_q(const double *v, size_t n, double q)
+{
+    double h = q * (double)(n - 1);
+    size_t lo = (size_t)h;
+    return lo + 1 >= n ? v[n - 1] : v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+}
+
+typedef struct mc_out {
+    const wiot_ge_model *m;
+    const char *name;
+    const double *stats;     /* N x 6: mean, sd, q05, q50, q95, draws */
+} mc_out;
+
+static int write_mc(FILE *f, void *ud)
+{
+    const mc_out *mo = ud;
+    size_t N = wiot_ge_countries(mo->m);
+    fputs("scenario,country,draws,mean,sd,q05,q50,q95\n", f);
+    for (size_t n = 0; n < N; n++) {
+        const double *st = mo->stats + 6 * n;
+        fprintf(f, "%s,%s,%.0f,%.10g,%.10g,%.10g,%.10g,%.10g\n", mo->name, wiot_ge_country(mo->m, n),
+                st[5], st[0], st[1], st[2], st[3], st[4]);
+    }
+    return ferror(f);
+}
+
+#define MC_CHUNK 32
+
+/* N draws of theta for one scenario; stats[N x 6]. Returns 0 or 1 (message printed). */
+static int monte_carlo(wiot_ctx *ctx, const wiot_ge_model *m, const wiot_schedule *s, int deficits,
+                       int draws, double sd, unsigned long seed, double *stats, int *failed)
+{
+    size_t N = wiot_ge_countries(m), J = wiot_ge_sectors(m);
+    wiot_ge_result *rs[MC_CHUNK] = {0};
+    const wiot_schedule *ss[MC_CHUNK];
+    wiot_ge_options op[MC_CHUNK];
+    wiot_ge_info inf[MC_CHUNK];
+    int rcs[MC_CHUNK];
+    double *th = malloc(MC_CHUNK * J * sizeof *th), *w = malloc((size_t)draws * N * sizeof *w);
+    double *col = malloc((size_t)draws * sizeof *col);
+    int rc = 0;
+    uint64_t state = seed;
+    *failed = 0;
+    if (!th || !w || !col) {
+        fprintf(stderr, "wiot: out of memory\n");
+        rc = 1;
+    }
+    for (int q = 0; !rc && q < MC_CHUNK; q++)
+        if (wiot_ge_result_new(ctx, m, &rs[q]))
+            rc = fail(ctx, 1);
+    int done = 0;
+    while (!rc && done < draws) {
+        int k = draws - done < MC_CHUNK ? draws - done : MC_CHUNK;
+        for (int q = 0; q < k; q++) {
+            for (size_t j = 0; j < J; j++)
+                th[q * J + j] = wiot_ge_theta(m)[j] * exp(sd * mc_normal(&state) - 0.5 * sd * sd);
+            memset(&op[q], 0, sizeof op[q]);
+            op[q].deficits = deficits ? WIOT_GE_DEFICITS_ZERO : WIOT_GE_DEFICITS_FIXED;
+            op[q].theta = th + q * J;
+            ss[q] = s;
+        }
+        /* a draw that does not converge is counted and left out, not fatal */
+        wiot_ge_solve_batch(ctx, m, (size_t)k, ss, NULL, op, rs, inf, rcs);
+        for (int q = 0; q < k; q++) {
+            const double *W = wiot_ge_result_country(rs[q], WIOT_GE_WELFARE);
+            for (size_t n = 0; n < N; n++)
+                w[(size_t)(done + q) * N + n] = rcs[q] ? NAN : W[n];
+            *failed += rcs[q] != 0;
+        }
+        done += k;
+    }
+    for (size_t n = 0; !rc && n < N; n++) {
+        size_t nv = 0;
+        double mean = 0, var = 0;
+        for (int q = 0; q < draws; q++)
+            if (!isnan(w[(size_t)q * N + n]))
+                col[nv++] = w[(size_t)q * N + n];
+        for (size_t q = 0; q < nv; q++)
+            mean += col[q] / (double)nv;
+        for (size_t q = 0; q < nv; q++)
+            var += (col[q] - mean) * (col[q] - mean);
+        qsort(col, nv, sizeof *col, mc_cmp);
+        double *st = stats + 6 * n;
+        st[0] = nv ? mean : NAN;
+        st[1] = nv > 1 ? sqrt(var / (double)(nv - 1)) : 0;
+        st[2] = nv ? mc_q(col, nv, 0.05) : NAN;
+        st[3] = nv ? mc_q(col, nv, 0.5) : NAN;
+        st[4] = nv ? mc_q(col, nv, 0.95) : NAN;
+        st[5] = (double)nv;
+    }
+    for (int q = 0; q < MC_CHUNK; q++)
+        wiot_ge_result_free(rs[q]);
+    free(th);
+    free(w);
+    free(col);
+    return rc;
+}
+
 int cmd_ge(int argc, char **argv)
 {
     opts o;
-    int rc = parse_opts("ge", argc, argv, &o, ",t,s,n,o,threads,quiet,top,elasticities,deficits,baseline,",
+    int rc = parse_opts("ge", argc, argv, &o, ",t,s,n,o,threads,quiet,top,elasticities,deficits,baseline,draws,sd,seed,",
                         GE_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
@@ -298,7 +421,8 @@ int cmd_ge(int argc, char **argv)
     wiot_schedule *base = NULL, *cfl = NULL;
     wiot_lu *lu = NULL;
     wiot_result *tr = NULL;
-    double *theta = NULL;
+    double *theta = NULL, *mcs = NULL, t_mc = 0;
+    int mc_failed = 0;
     ge_run runs[256];
     int nruns = 0;
     memset(runs, 0, sizeof runs);
@@ -437,6 +561,17 @@ int cmd_ge(int argc, char **argv)
                 runs[q].cpf[n] = fd[n * K] != 0 ? fp[n * K] : NAN;
         }
     }
+    if (o.draws > 0) {
+        mcs = malloc(N * 6 * sizeof *mcs);
+        t_mc = now();
+        if (!mcs || monte_carlo(ctx, m, runs[0].s, 0, o.draws, o.sd, o.seed, mcs, &mc_failed)) {
+            if (!mcs)
+                fprintf(stderr, "wiot: out of memory\n");
+            rc = 1;
+            goto done;
+        }
+        t_mc = now() - t_mc;
+    }
     if (o.out) {
         struct stat st;
         if (stat(o.out, &st) && mkdir(o.out, 0777) && errno != EEXIST) {
@@ -461,6 +596,12 @@ int cmd_ge(int argc, char **argv)
             rc = 1;
             goto done;
         }
+        mc_out mo = {m, runs[0].name, mcs};
+        snprintf(p, sizeof p, "%s/montecarlo.csv", o.out);
+        if (mcs && write_atomic(p, write_mc, &mo)) {
+            rc = 1;
+            goto done;
+        }
     }
     if (!o.quiet) {
         printf("wiot ge: %s, %zu countries x %zu sectors, deficits %s\n",
@@ -477,13 +618,36 @@ int cmd_ge(int argc, char **argv)
                "(no substitution)\n");
         for (int q = 0; q < nruns; q++)
             summary(m, &runs[q], top, units);
+        if (mcs) {
+            printf("Monte Carlo over theta: %d draws (log-sd %g, seed %lu) of %s, %.3f s (%.0f "
+                   "draws/s), %d not converged\n", o.draws, o.sd, o.seed, runs[0].name, t_mc,
+                   t_mc > 0 ? o.draws / t_mc : 0.0, mc_failed);
+            printf("  %-8s %10s %10s %10s %10s %10s   (welfare, %%)\n", "", "mean", "sd", "5 %",
+                   "50 %", "95 %");
+            const double *W = wiot_ge_result_country(runs[0].r, WIOT_GE_WELFARE);
+            size_t *ix = malloc(N * sizeof *ix);
+            if (ix) {
+                sort_desc(ix, N, W);
+                for (size_t q = 0; q < N; q++) {
+                    size_t n = ix[q];
+                    if (q >= (size_t)top && q + (size_t)top < N)
+                        continue;
+                    const double *st = mcs + 6 * n;
+                    printf("  %-8s %10.4f %10.4f %10.4f %10.4f %10.4f\n", wiot_ge_country(m, n),
+                           100 * st[0], 100 * st[1], 100 * st[2], 100 * st[3], 100 * st[4]);
+                }
+                free(ix);
+            }
+        }
         if (o.out)
-            printf("wrote %s/countries.csv, sectors.csv, trade.csv\n", o.out);
+            printf("wrote %s/countries.csv, sectors.csv, trade.csv%s\n", o.out,
+                   mcs ? ", montecarlo.csv" : "");
         printf("Timing: load %.3f s, %d scenario%s solved in %.3f s, total %.3f s; threads %d\n",
                t_load, nruns, nruns == 1 ? "" : "s", t_solve, now() - t_start,
                o.threads > 0 ? o.threads : omp_get_max_threads());
     }
 done:
+    free(mcs);
     for (int q = 0; q < 256; q++) {
         wiot_schedule_free(runs[q].s);
         wiot_ge_result_free(runs[q].r);

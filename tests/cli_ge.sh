@@ -47,6 +47,14 @@ ok test "$(head -1 "$tmp/o/sectors.csv")" = "scenario,country,sector,price,cost,
 ok test "$(head -1 "$tmp/o/trade.csv")" = "scenario,importer,exporter,sector,base_musd,new_musd"
 ok test "$(grep -c "^$S," "$tmp/o/countries.csv")" = 41
 ok test "$(grep -c "^$S," "$tmp/o/sectors.csv")" = 1435
+(cd "$tmp" && "$W" ge -n "$S" -o out >/dev/null 2>&1) && ok test -s "$tmp/out/trade.csv"
+check readme_mc 0 out "Monte Carlo over theta: 6 draws" -- "$W" ge -n "$S" --draws 6 --sd 0.3 --seed 7
+# Monte Carlo over theta: reproducible from the seed
+check mc 0 out "Monte Carlo over theta: 6 draws (log-sd 0.3, seed 7)" -- "$W" ge -n "$S" --draws 6 --sd 0.3 --seed 7 -o "$tmp/mc"
+ok test "$(grep -c "^$S," "$tmp/mc/montecarlo.csv")" = 41
+cp "$tmp/mc/montecarlo.csv" "$tmp/mc1.csv"
+"$W" ge -n "$S" --draws 6 --sd 0.3 --seed 7 -o "$tmp/mc" >/dev/null 2>&1
+ok cmp -s "$tmp/mc/montecarlo.csv" "$tmp/mc1.csv"
 # CP2015 Table 2 from the shipped dataset, both deficit treatments (percent, 2 decimals)
 check cp_zero 0 out "Mexico  *0.0073  *1.3121  *1.7153" -- "$W" ge -t data/cp2015
 check cp_zero_can 0 out "Canada  *-0.1101  *-0.0638  *0.3228" -- "$W" ge -t data/cp2015
