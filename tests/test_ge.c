@@ -810,3 +810,32 @@ Test(ge, baseline_tariffs_zero_shock_and_liberalization)
     wiot_table_free(t);
     wiot_ctx_free(ctx);
 }
+
+/* The memory limit is checked before the model, the workspace or the dense system is
+ * allocated. */
+Test(ge, memory_limit_refused_before_allocating)
+{
+    wiot_ctx *ctx = test_ctx();
+    wiot_table *t = bad_base(ctx, 0);
+    double th = 3;
+    wiot_ge_model *m = NULL;
+    cr_assert_eq(wiot_ge_model_new(ctx, t, &th, NULL, &m, NULL), WIOT_OK);
+    wiot_ge_result *r = NULL;
+    cr_assert_eq(wiot_ge_result_new(ctx, m, &r), WIOT_OK);
+    cr_assert_eq(wiot_ctx_set(ctx, WIOT_OPT_MAX_MEMORY, 64), WIOT_OK);
+    wiot_ge_model *m2 = NULL;
+    cr_assert_eq(wiot_ge_model_new(ctx, t, &th, NULL, &m2, NULL), WIOT_ENOMEM);
+    cr_assert(strstr(wiot_errmsg(ctx), "the general-equilibrium model needs"), "%s",
+              wiot_errmsg(ctx));
+    wiot_ge_result *r2 = NULL;
+    cr_assert_eq(wiot_ge_result_new(ctx, m, &r2), WIOT_ENOMEM);
+    wiot_ge_options o = {0};
+    o.linear = WIOT_GE_LINEAR_DENSE;
+    cr_assert_eq(wiot_ge_solve(ctx, m, NULL, NULL, &o, r, NULL), WIOT_ENOMEM);
+    cr_assert(strstr(wiot_errmsg(ctx), "the dense expenditure system needs"), "%s",
+              wiot_errmsg(ctx));
+    wiot_ge_result_free(r);
+    wiot_ge_model_free(m);
+    wiot_table_free(t);
+    wiot_ctx_free(ctx);
+}
