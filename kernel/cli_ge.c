@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *GE_HELP =
     "usage: wiot ge [-t TABLE] [-s FILE]... [-n NAME]... [--elasticities FILE]\n"
@@ -199,7 +200,8 @@ static int is_dataset_dir(const char *path)
     return stat(buf, &st) == 0;
 }
 
-static void summary(const wiot_ge_model *m, const ge_run *run, int top, const char *units)
+static void summary(const wiot_ge_model *m, const ge_run *run, int top, const char *units,
+                    size_t goods)
 {
     size_t N = wiot_ge_countries(m), J = wiot_ge_sectors(m);
     const double *W = wiot_ge_result_country(run->r, WIOT_GE_WELFARE);
@@ -253,6 +255,16 @@ static void summary(const wiot_ge_model *m, const ge_run *run, int top, const ch
         }
         printf("  diversion: %s imports by origin, all sectors (%s, net of tariffs): %.0f -> %.0f\n",
                wiot_ge_country(m, d), units, tb, ta);
+        if (goods) {
+            double gb = 0, ga = 0;
+            for (size_t i = 0; i < N; i++)
+                for (size_t j = 0; i != d && j < goods; j++) {
+                    gb += b[(d * N + i) * J + j];
+                    ga += a[(d * N + i) * J + j];
+                }
+            printf("    goods (%s..%s): %.0f -> %.0f (%+.2f %%)\n", wiot_ge_sector(m, 0),
+                   wiot_ge_sector(m, goods - 1), gb, ga, gb > 0 ? 100 * (ga - gb) / gb : 0.0);
+        }
         sort_desc(oi, N, chg);
         size_t shown = 0;
         for (size_t q = 0; q < N && shown < (size_t)top; q++)
@@ -328,8 +340,10 @@ static int write_mc(FILE *f, void *ud)
 
 /* N draws of theta for one scenario; stats[N x 6]. Returns 0 or 1 (message printed). */
 static int monte_carlo(wiot_ctx *ctx, const wiot_ge_model *m, const wiot_schedule *s, int deficits,
-                       int draws, double sd, unsigned long seed, double *stats, int *failed)
+                       int draws, double sd, unsigned long seed, double *stats, int *failed,
+                       int show)
 {
+    double t0 = now();
     size_t N = wiot_ge_countries(m), J = wiot_ge_sectors(m);
     wiot_ge_result *rs[MC_CHUNK] = {0};
     const wiot_schedule *ss[MC_CHUNK];
@@ -368,6 +382,13 @@ static int monte_carlo(wiot_ctx *ctx, const wiot_ge_model *m, const wiot_schedul
             *failed += rcs[q] != 0;
         }
         done += k;
+        if (show && (now() - t0 > 1.0 || done == draws)) {   /* the progress bar */
+            int w = 30, f = (int)((double)w * done / draws);
+            fprintf(stderr, "\r[%.*s%*s] %d/%d draws, %.0f/s ", f, "##############################",
+                    w - f, "", done, draws, done / (now() - t0));
+            if (done == draws)
+                fputc('\n', stderr);
+        }
     }
     for (size_t n = 0; !rc && n < N; n++) {
         size_t nv = 0;
@@ -564,7 +585,8 @@ int cmd_ge(int argc, char **argv)
     if (o.draws > 0) {
         mcs = malloc(N * 6 * sizeof *mcs);
         t_mc = now();
-        if (!mcs || monte_carlo(ctx, m, runs[0].s, 0, o.draws, o.sd, o.seed, mcs, &mc_failed)) {
+        if (!mcs || monte_carlo(ctx, m, runs[0].s, 0, o.draws, o.sd, o.seed, mcs, &mc_failed,
+                                     !o.quiet && isatty(2))) {
             if (!mcs)
                 fprintf(stderr, "wiot: out of memory\n");
             rc = 1;
@@ -616,8 +638,11 @@ int cmd_ge(int argc, char **argv)
         printf("  welfare = exact real income I^/P^ - 1; decomp = CP2015 terms of trade + volume "
                "of trade at baseline flows;\n  fixed-coef = consumer prices of wiot tariff "
                "(no substitution)\n");
+        /* the goods sectors of the known classifications (the rest are services) */
+        size_t goods = cp ? (wiot_ge_sectors(m) == 40 ? 20 : 0)
+                     : is_wiod2013(t) ? 16 : is_wiod2016(t) ? 23 : 0;
         for (int q = 0; q < nruns; q++)
-            summary(m, &runs[q], top, units);
+            summary(m, &runs[q], top, units, goods);
         if (mcs) {
             printf("Monte Carlo over theta: %d draws (log-sd %g, seed %lu) of %s, %.3f s (%.0f "
                    "draws/s), %d not converged\n", o.draws, o.sd, o.seed, runs[0].name, t_mc,
