@@ -36,4 +36,20 @@ int wi_ge_schedule_alloc(wiot_ctx *ctx, size_t C, size_t S, wiot_schedule **out)
  * country-sector on failure (WIOT_EDATA / WIOT_EINVAL). */
 int wi_ge_model_check(wiot_ctx *ctx, const struct wiot_ge_model *m);
 
+/* ---- Anderson acceleration (ge_anderson.c): memory AA_M; the caller owns the
+ * buffer of wi_ge_aa_size(dim) doubles. wi_ge_aa_step: x <- the accelerated next
+ * iterate given g = g(x); wi_ge_aa_reset drops the history. */
+#define AA_M 6
+typedef struct wi_aa {
+    size_t dim;
+    int k, head;
+    double *dF, *dG;          /* AA_M x dim ring buffers */
+    double *fprev, *gprev;
+} wi_aa;
+
+void wi_ge_aa_init(wi_aa *a, size_t dim, double *mem);
+size_t wi_ge_aa_size(size_t dim);
+void wi_ge_aa_reset(wi_aa *a);
+void wi_ge_aa_step(wi_aa *a, double *x, const double *g);
+
 #endif

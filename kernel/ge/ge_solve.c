@@ -8,18 +8,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#define AA_M 6              /* Anderson memory */
 #define PRICE_TOL 1e-15     /* log-price sweep change (relative change of P^) */
 #define LIN_TOL 1e-15       /* expenditure sweep change relative to max X' */
 #define INNER_MAX 5000
-
-/* Anderson acceleration (type II) of a fixed point x = g(x) in dim unknowns. */
-typedef struct wi_aa {
-    size_t dim;
-    int k, head;
-    double *dF, *dG;          /* AA_M x dim ring buffers */
-    double *fprev, *gprev;
-} wi_aa;
 
 struct wiot_ge_result {
     wiot_allocator a;
@@ -37,106 +28,6 @@ struct wiot_ge_result {
     double *sector;           /* NJ x WIOT_GE_NSECTOR */
     double *trade;            /* 2 x NNJ, schedule layout */
 };
-
-static void aa_init(wi_aa *a, size_t dim, double *mem)
-{
-    a->dim = dim;
-    a->k = a->head = 0;
-    a->dF = mem;
-    a->dG = mem + AA_M * dim;
-    a->fprev = mem + 2 * AA_M * dim;
-    a->gprev = mem + (2 * AA_M + 1) * dim;
-}
-static size_t aa_size(size_t dim) { return (2 * AA_M + 2) * dim; }
-static void aa_reset(wi_aa *a) { a->head = 0; a->k = -1; }
-
-/* x <- the accelerated next iterate given g = g(x) (x and g: dim). */
-static void aa_step(wi_aa *a, double *x, const double *g)
-{
-    size_t d = a->dim;
-    if (a->k >= 0) {
-        double *df = a->dF + (size_t)a->head * d, *dg = a->dG + (size_t)a->head * d;
-        for (size_t q = 0; q < d; q++) {
-            double f = g[q] - x[q];
-            df[q] = f - a->fprev[q];
-            dg[q] = g[q] - a->gprev[q];
-        }
-        a->head = (a->head + 1) % AA_M;
-        if (a->k < AA_M)
-            a->k++;
-    } else {
-        a->k = 0;
-    }
-    for (size_t q = 0; q < d; q++) {
-        a->fprev[q] = g[q] - x[q];
-        a->gprev[q] = g[q];
-    }
-    int m = a->k;
-    double gam[AA_M] = {0};
-    if (m > 0) {
-        double H[AA_M][AA_M + 1];
-        for (int p = 0; p < m; p++) {
-            const double *fp = a->dF + (size_t)p * d;
-            for (int r = 0; r <= p; r++) {
-                const double *fr = a->dF + (size_t)r * d;
-                double s = 0;
-                for (size_t q = 0; q < d; q++)
-                    s += fp[q] * fr[q];
-                H[p][r] = H[r][p] = s;
-            }
-            double s = 0;
-            for (size_t q = 0; q < d; q++)
-                s += fp[q] * a->fprev[q];
-            H[p][m] = s;
-        }
-        double tr = 0;
-        for (int p = 0; p < m; p++)
-            tr += H[p][p];
-        for (int p = 0; p < m; p++)
-            H[p][p] += 1e-13 * tr + 1e-300;
-        /* Gaussian elimination with partial pivoting */
-        int ok = 1;
-        for (int c = 0; c < m && ok; c++) {
-            int piv = c;
-            for (int r = c + 1; r < m; r++)
-                if (fabs(H[r][c]) > fabs(H[piv][c]))
-                    piv = r;
-            if (!(fabs(H[piv][c]) > 0)) {
-                ok = 0;
-                break;
-            }
-            if (piv != c)
-                for (int q = 0; q <= m; q++) {
-                    double t = H[c][q];
-                    H[c][q] = H[piv][q];
-                    H[piv][q] = t;
-                }
-            for (int r = c + 1; r < m; r++) {
-                double f = H[r][c] / H[c][c];
-                for (int q = c; q <= m; q++)
-                    H[r][q] -= f * H[c][q];
-            }
-        }
-        for (int c = m - 1; c >= 0 && ok; c--) {
-            double s = H[c][m];
-            for (int q = c + 1; q < m; q++)
-                s -= H[c][q] * gam[q];
-            gam[c] = s / H[c][c];
-            if (!isfinite(gam[c]))
-                ok = 0;
-        }
-        if (!ok) {
-            memset(gam, 0, sizeof gam);
-            a->k = 0;
-        }
-    }
-    for (size_t q = 0; q < d; q++) {
-        double v = g[q];
-        for (int p = 0; p < m; p++)
-            v -= gam[p] * a->dG[(size_t)p * d + q];
-        x[q] = v;
-    }
-}
 
 void wiot_ge_result_free(wiot_ge_result *r)
 {
@@ -160,7 +51,7 @@ int wiot_ge_result_new(wiot_ctx *ctx, const wiot_ge_model *m, wiot_ge_result **o
     if (!m || !out)
         return wi_error(ctx, WIOT_EINVAL, "wiot_ge_result_new: NULL argument");
     size_t N = m->N, J = m->J, NJ = N * J, NNJ = NJ * N;
-    size_t need = (6 * NNJ + 13 * NJ + NJ * J + 8 * N + aa_size(N) + 2 * aa_size(NJ)) * sizeof(double);
+    size_t need = (6 * NNJ + 13 * NJ + NJ * J + 8 * N + wi_ge_aa_size(N) + 2 * wi_ge_aa_size(NJ)) * sizeof(double);
     int rc = wi_budget(ctx, need, "the general-equilibrium workspace", "%zu x %zu", N, J);
     if (rc)
         return rc;
@@ -174,7 +65,7 @@ int wiot_ge_result_new(wiot_ctx *ctx, const wiot_ge_model *m, wiot_ge_result **o
         {&r->la, NNJ}, {&r->sh, NJ}, {&r->tau1, NNJ}, {&r->dhat, NNJ}, {&r->sn, NNJ}, {&r->rf, NJ},
         {&r->lc, NJ}, {&r->lP, NJ}, {&r->g, NJ}, {&r->u, N}, {&r->S, N}, {&r->X1, NJ},
         {&r->Y1, NJ}, {&r->Y0, NJ}, {&r->b, NJ}, {&r->lw, N}, {&r->glw, N}, {&r->LD, N},
-        {&r->kap, N}, {&r->Yt, NJ}, {&r->gT, NJ * J}, {&r->aa_mem, aa_size(N) + 2 * aa_size(NJ)},
+        {&r->kap, N}, {&r->Yt, NJ}, {&r->gT, NJ * J}, {&r->aa_mem, wi_ge_aa_size(N) + 2 * wi_ge_aa_size(NJ)},
         {&r->country, N * WIOT_GE_NCOUNTRY}, {&r->sector, NJ * WIOT_GE_NSECTOR},
         {&r->trade, 2 * NNJ}};
     for (size_t k = 0; k < sizeof spec / sizeof spec[0]; k++) {
@@ -184,9 +75,9 @@ int wiot_ge_result_new(wiot_ctx *ctx, const wiot_ge_model *m, wiot_ge_result **o
             return WIOT_ENOMEM;
         }
     }
-    aa_init(&r->aa_w, N, r->aa_mem);
-    aa_init(&r->aa_p, NJ, r->aa_mem + aa_size(N));
-    aa_init(&r->aa_x, NJ, r->aa_mem + aa_size(N) + aa_size(NJ));
+    wi_ge_aa_init(&r->aa_w, N, r->aa_mem);
+    wi_ge_aa_init(&r->aa_p, NJ, r->aa_mem + wi_ge_aa_size(N));
+    wi_ge_aa_init(&r->aa_x, NJ, r->aa_mem + wi_ge_aa_size(N) + wi_ge_aa_size(NJ));
     *out = r;
     return WIOT_OK;
 }
@@ -275,7 +166,7 @@ static int ge_prices(ge_job *job)
 {
     wiot_ge_result *r = job->r;
     size_t NJ = job->m->N * job->m->J;
-    aa_reset(&r->aa_p);
+    wi_ge_aa_reset(&r->aa_p);
     for (int it = 0; it < INNER_MAX; it++) {
         ge_price_sweep(job, r->lP, r->g);
         job->info->price_iterations++;
@@ -293,9 +184,9 @@ static int ge_prices(ge_job *job)
             return WIOT_OK;
         }
         if (d < 1e-11)
-            memcpy(r->lP, r->g, NJ * sizeof(double)), aa_reset(&r->aa_p); /* plain near the end */
+            memcpy(r->lP, r->g, NJ * sizeof(double)), wi_ge_aa_reset(&r->aa_p); /* plain near the end */
         else
-            aa_step(&r->aa_p, r->lP, r->g);
+            wi_ge_aa_step(&r->aa_p, r->lP, r->g);
     }
     return JOBERR(job, WIOT_ENOCONV, "price fixed point did not converge in %d sweeps", INNER_MAX);
 }
@@ -432,7 +323,7 @@ static int ge_expenditure(ge_job *job)
     }
     if (job->linear == WIOT_GE_LINEAR_DENSE)
         return ge_expenditure_dense(job);
-    aa_reset(&r->aa_x);
+    wi_ge_aa_reset(&r->aa_x);
     double *g = r->g;
     for (int it = 0; it < INNER_MAX; it++) {
         ge_exp_sweep(job, r->X1, g, r->Y1);
@@ -453,9 +344,9 @@ static int ge_expenditure(ge_job *job)
             return WIOT_OK;
         }
         if (d < 1e-12 * mx)
-            memcpy(r->X1, g, NJ * sizeof(double)), aa_reset(&r->aa_x);
+            memcpy(r->X1, g, NJ * sizeof(double)), wi_ge_aa_reset(&r->aa_x);
         else
-            aa_step(&r->aa_x, r->X1, g);
+            wi_ge_aa_step(&r->aa_x, r->X1, g);
     }
     return JOBERR(job, WIOT_ENOCONV, "expenditure system did not converge in %d sweeps",
                   INNER_MAX);
@@ -686,7 +577,7 @@ static int ge_solve_job(ge_job *job, const wiot_schedule *tariff, const wiot_sch
     memset(r->lw, 0, N * sizeof(double));
     memset(r->lP, 0, NJ * sizeof(double));
     memcpy(r->X1, m->X, NJ * sizeof(double));
-    aa_reset(&r->aa_w);
+    wi_ge_aa_reset(&r->aa_w);
     double res = INFINITY, best = INFINITY;
     int it;
     job->inner = 1e9;          /* the first evaluation: inner solves to 1e-6 */
@@ -713,7 +604,7 @@ static int ge_solve_job(ge_job *job, const wiot_schedule *tariff, const wiot_sch
             break;
         }
         if (res > 10 * best)
-            aa_reset(&r->aa_w);  /* a bad extrapolation: restart the history */
+            wi_ge_aa_reset(&r->aa_w);  /* a bad extrapolation: restart the history */
         if (res < best)
             best = res;
         double s = 0;
@@ -724,7 +615,7 @@ static int ge_solve_job(ge_job *job, const wiot_schedule *tariff, const wiot_sch
         double sh = log(wva / s);
         for (size_t n = 0; n < N; n++)
             r->glw[n] += sh;
-        aa_step(&r->aa_w, r->lw, r->glw);
+        wi_ge_aa_step(&r->aa_w, r->lw, r->glw);
         s = 0;
         for (size_t n = 0; n < N; n++)
             s += exp(r->lw[n]) * m->wL[n];
