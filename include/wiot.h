@@ -942,7 +942,8 @@ typedef struct wiot_ge_info {
 /* A model at the equilibrium its own baseline reaches with the deficits of opt
  * (WIOT_GE_DEFICITS_ZERO: CP2015's first step, "a world without deficits"; FIXED:
  * re-solves data that are not an exact equilibrium, e.g. a CP dataset): trade shares,
- * expenditure and wL of the solution, D = D' and the same tariffs and parameters.
+ * expenditure and wL of the solution, D = D' and the same tariffs and parameters
+ * (theta: opt->theta when given, so a CP dataset can take other elasticities).
  * returns as wiot_ge_solve. cost: one solve and the model's memory. */
 WIOT_API int wiot_ge_model_rebase(wiot_ctx *ctx, const wiot_ge_model *m,
                                   const wiot_ge_options *opt, wiot_ge_model **out,
