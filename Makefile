@@ -35,7 +35,7 @@ WIOT_LDFLAGS := -fopenmp
 # Sources are picked by folder: each folder of kernel/ is one layer of the library
 # (README.md, "Layout of the sources"), listed bottom-up; kernel/cli is the command-line driver,
 # kernel/mpi the optional MPI build, kernel/tools build-time programs.
-LIB_LAYERS := common table formats model exposure tariff satellite
+LIB_LAYERS := common table formats model exposure tariff satellite ge
 LIB_SRC := $(foreach d,$(LIB_LAYERS),$(wildcard kernel/$(d)/*.c))
 CLI_SRC := $(wildcard kernel/cli/*.c)
 LIB_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(LIB_SRC))
@@ -90,7 +90,7 @@ $(BUILD)/cli/cli_data.o: kernel/cli/cli_data.S $(EMBEDDED) $(BUILD)/embed/wiot_2
 	$(CC) $(CPPFLAGS) $(CFLAGS) -I$(BUILD)/embed -c $< -o $@
 
 $(BUILD):
-	@mkdir -p $(BUILD)/tests
+	@mkdir -p $(BUILD)/tests $(BUILD)/ge
 
 $(filter $(BUILD)/satellite/%,$(LIB_OBJ)): | $(BUILD)/satellite
 $(BUILD)/satellite:
@@ -132,6 +132,7 @@ cli-test: all
 	sh tests/layers.sh $(BUILD)
 	sh tests/readme_test.sh ./$(CLI)
 	sh tests/cli_footprint.sh ./$(CLI)
+	sh tests/cli_ge.sh ./$(CLI)
 
 install-test: all
 	sh tests/install_test.sh

@@ -1469,6 +1469,195 @@ WIOT_API int wiot_ext_embodied(wiot_ctx *ctx, const wiot_lu *lu, const wiot_exte
                                const double *B, size_t m, size_t ldb, double *E, size_t lde,
                                wiot_info *info);
 
+/* ========================= general equilibrium: Caliendo-Parro 2015 (kernel/ge/) */
+/* A multi-sector Eaton-Kortum model with input-output linkages, solved in changes
+ * relative to the observed equilibrium (exact hat algebra), METHODS.md §6: input-bundle
+ * costs c^ = w^^beta prod_k (P^^k)^gamma (6.1), sector prices (6.2), trade shares of
+ * tariff-inclusive spending (6.3), the expenditure system with tariff revenue in income
+ * (6.4, 6.5), labour-market clearing with deficits D_n (6.6) and world value added as
+ * numeraire (6.7). One composite good per country and sector is used for final and
+ * intermediate demand alike: the MRIO's user-specific origin shares are aggregated.
+ * Bilateral arrays (schedules, trade) use the schedule layout: importer n, exporter i,
+ * sector j at (n*N + i)*J + j. Country-sector arrays: n*J + j. Values in the table's
+ * units (WIOD: millions of USD); changes as fractions (0.01 = 1 %). */
+typedef struct wiot_ge_model wiot_ge_model;
+typedef struct wiot_ge_result wiot_ge_result;
+
+/* What the calibration changed (METHODS.md §6.8), reported to the caller. */
+typedef struct wiot_ge_calib {
+    size_t negative_cells;    /* negative purchase cells (inventory changes) set to 0 */
+    size_t negative_final;    /* negative final-demand sector totals set to 0 (shares rescaled) */
+    size_t no_purchases;      /* country-sectors nobody in the country buys: bought at home only */
+    size_t zero_output;       /* country-sectors with zero gross output: beta = 1, gamma = 0 */
+    size_t rebalanced;        /* country-sectors whose tariff-inclusive inputs exceed their
+                                 sales once negative cells are zeroed: the difference is
+                                 added as a domestic final sale of their own goods (beta = 0) */
+    size_t baseline_tariffs;  /* non-zero baseline tariff cells */
+    double world_va;          /* sum_n wL_n */
+    double deficit_sum;       /* sum_n D_n (0 up to rounding) */
+    double max_deficit_share; /* max_n |D_n| / I_n */
+} wiot_ge_calib;
+
+/* Calibrate a model from any table, once (METHODS.md §6.8). Purchases of country n:
+ * Z and F cells of buyers in n, negative cells set to 0; tariff-inclusive spending
+ * X_n^j = sum_i (1 + tau_ni^j) * flow(i -> n, j); pi_ni^j its origin shares (a sector
+ * nobody in n buys: pi_nn^j = 1); gross output Y = row sums after zeroing;
+ * gamma_n^{k,j} = tariff-inclusive purchases of k by (n,j) / Y_n^j; beta = 1 - sum_k
+ * gamma (1 when Y = 0); alpha_n^j = final purchases of j / all of n's final purchases;
+ * wL_n = sum_j beta Y; D_n = final purchases - wL_n - tariff revenue (= imports -
+ * exports). The calibrated baseline is an equilibrium: a zero shock returns every
+ * hat equal to 1.
+ * theta[S] > 0: trade elasticity per sector. baseline (may be NULL = no tariffs):
+ * baseline tariff levels on t's dimensions, each > -1.
+ * calib (may be NULL): what was changed.
+ * returns WIOT_OK | WIOT_EINVAL (NULL, theta <= 0 or non-finite, naming the sector;
+ * schedule of other dimensions) | WIOT_EDATA (calibration fails: a country-sector
+ * whose tariff-inclusive inputs exceed its output, named "USA_c3"; a country without
+ * final demand) | WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * cost: n^2 + n*C*K reads; memory 8(2C^2 S + C S^2 + 4CS + 2C) bytes held. */
+WIOT_API int wiot_ge_model_new(wiot_ctx *ctx, const wiot_table *t, const double *theta,
+                               const wiot_schedule *baseline, wiot_ge_model **out,
+                               wiot_ge_calib *calib);
+
+/* Build a model from a CP2015-style dataset directory (data/cp2015/README.md:
+ * regions.csv, sectors.csv, intermediate_consumption.csv[.gz], final_consumption.csv,
+ * value_added.csv, trade.csv[.gz], deficit.csv, theta.csv), calibrated as the paper:
+ * pi from tariff-inclusive flows, gamma = purchases / (purchases + value added), beta
+ * = value added / the same, alpha from final consumption, D from deficit.csv. The data
+ * are not an exact equilibrium; solve its baseline first (wiot_ge_model_rebase).
+ * cfl (may be NULL): *cfl gets the dataset's counterfactual as an additional-tariff
+ * schedule, tariff_cfl - tariff_bln (free with wiot_schedule_free); its d_cfl column
+ * must be 1 (other values are refused).
+ * Messages name the file and line: "data/cp2015/trade.csv.gz:17: field 'tariff': ...".
+ * returns WIOT_OK | WIOT_EINVAL | WIOT_EIO | WIOT_EFORMAT | WIOT_ENOTFOUND (unknown
+ * region or sector) | WIOT_EDATA | WIOT_ENOMEM. cost: one pass over the files. */
+WIOT_API int wiot_ge_model_load_cp(wiot_ctx *ctx, const char *dir, wiot_ge_model **out,
+                                   wiot_schedule **cfl, wiot_ge_calib *calib);
+
+WIOT_API void wiot_ge_model_free(wiot_ge_model *m);
+WIOT_API size_t wiot_ge_countries(const wiot_ge_model *m);           /* N */
+WIOT_API size_t wiot_ge_sectors(const wiot_ge_model *m);             /* J */
+WIOT_API const char *wiot_ge_country(const wiot_ge_model *m, size_t n);  /* NULL out of range */
+WIOT_API const char *wiot_ge_sector(const wiot_ge_model *m, size_t j);
+WIOT_API const double *wiot_ge_theta(const wiot_ge_model *m);        /* J */
+/* A zeroed schedule on the model's dimensions (N x N x J), e.g. for a CP dataset. */
+WIOT_API int wiot_ge_schedule_new(wiot_ctx *ctx, const wiot_ge_model *m, wiot_schedule **out);
+
+/* Solver options; a zeroed struct (or NULL) gives the defaults. */
+enum wiot_ge_deficits {
+    WIOT_GE_DEFICITS_FIXED = 0,  /* D_n' = D_n (levels, in units of the numeraire) */
+    WIOT_GE_DEFICITS_ZERO = 1    /* D_n' = 0 */
+};
+enum wiot_ge_linear {
+    WIOT_GE_LINEAR_ITERATIVE = 0,  /* expenditure system by Anderson-accelerated
+                                      iteration, warm-started, to residual <= 1e-14 */
+    WIOT_GE_LINEAR_DENSE = 1       /* the NJ x NJ system by LAPACK dgesv each step (the
+                                      exact reference; 2(NJ)^3/3 flops per step) */
+};
+typedef struct wiot_ge_options {
+    int deficits;           /* enum wiot_ge_deficits */
+    int linear;             /* enum wiot_ge_linear */
+    double tol;             /* labour-market residual, relative to world value added
+                               (0: 1e-12) */
+    int max_iter;           /* wage iterations (0: 500) */
+    const double *theta;    /* J elasticities replacing the model's (Monte Carlo); NULL */
+} wiot_ge_options;
+
+/* Quality and cost of one solve. */
+typedef struct wiot_ge_info {
+    int iterations;            /* wage iterations */
+    long price_iterations;     /* price fixed-point sweeps, all wage iterations */
+    long linear_iterations;    /* expenditure-system sweeps (or dgesv calls) */
+    double residual;           /* labour market: max_n |sum_j beta Y' - w^ wL| / world VA */
+    double goods_residual;     /* expenditure system: max |X' - Gamma Y' - alpha I'| / max X' */
+    double balance_residual;   /* trade balance: max_n |M_n' - E_n' - D_n'| / world VA */
+    double numeraire_residual; /* |sum w^ wL / sum wL - 1| */
+    double seconds;
+} wiot_ge_info;
+
+/* A model at the equilibrium its own baseline reaches with the deficits of opt
+ * (WIOT_GE_DEFICITS_ZERO: CP2015's first step, "a world without deficits"; FIXED:
+ * re-solves data that are not an exact equilibrium, e.g. a CP dataset): trade shares,
+ * expenditure and wL of the solution, D = D' and the same tariffs and parameters
+ * (theta: opt->theta when given, so a CP dataset can take other elasticities).
+ * returns as wiot_ge_solve. cost: one solve and the model's memory. */
+WIOT_API int wiot_ge_model_rebase(wiot_ctx *ctx, const wiot_ge_model *m,
+                                  const wiot_ge_options *opt, wiot_ge_model **out,
+                                  wiot_ge_info *info);
+
+/* Results and workspace of one solve, reused across solves of one model. */
+WIOT_API int wiot_ge_result_new(wiot_ctx *ctx, const wiot_ge_model *m, wiot_ge_result **out);
+WIOT_API void wiot_ge_result_free(wiot_ge_result *r);
+
+/* Solve one counterfactual (METHODS.md §6.1-6.7): tariffs tau' = tau + tariff (an
+ * additional-tariff schedule, as wiot_tariff; NULL = none) and non-tariff barriers as
+ * ad valorem equivalents on the iceberg cost, d^ = 1 + ntb (NULL = none), so
+ * kappa^ = (1 + tau')/(1 + tau) d^. Wages by an Anderson-accelerated, diagonally
+ * preconditioned fixed point (METHODS.md §6.9) around the price fixed point (cheap
+ * log-sum-exp form, zero shares masked) and the expenditure system (opt->linear).
+ * Stops when the labour-market residual <= opt->tol.
+ * r: filled (see wiot_ge_result_country etc.); unspecified on failure.
+ * info (may be NULL): iterations, residuals, seconds (also on WIOT_ENOCONV).
+ * returns WIOT_OK | WIOT_EINVAL (NULL; schedule of other dimensions; a trade cost made
+ * non-positive: 1 + tau' <= 0 or d^ <= 0, naming importer, exporter and sector;
+ * theta <= 0) | WIOT_ENOCONV (message gives the residual reached) | WIOT_EDATA (a
+ * non-finite result; deficits that do not sum to 0) | WIOT_ENOMEM | WIOT_ESINGULAR,
+ * WIOT_ELAPACK (dense path only: dgesv failed).
+ * cost per wage iteration: price sweeps of N^2 J + N J^2 flops and N J exp, and
+ * expenditure sweeps of 2(N^2 J + N J^2) flops; WIOD 2013 (N = 41, J = 35): ~10^7
+ * flops per iteration, ~15 iterations, ~0.03 s. Memory: N doubles per call; the dense
+ * path allocates its 8 (NJ)^2 + 8 NJ bytes in r at its first use (checked against
+ * WIOT_OPT_MAX_MEMORY) and 2(NJ)^3/3 flops per wage iteration. */
+WIOT_API int wiot_ge_solve(wiot_ctx *ctx, const wiot_ge_model *m, const wiot_schedule *tariff,
+                           const wiot_schedule *ntb, const wiot_ge_options *opt,
+                           wiot_ge_result *r, wiot_ge_info *info);
+
+/* count solves in parallel over the context's threads (one result handle each;
+ * tariffs[k], ntbs[k] may be NULL, ntbs itself may be NULL; opts: count options or
+ * NULL). Each result equals wiot_ge_solve's bit for bit, whatever the thread count.
+ * rcs[count] (may be NULL) gets each status; the call returns the first failure's
+ * status and message ("scenario 3: ..."), after every solve has run. The context's
+ * progress callback, if any, is called from the calling thread. */
+WIOT_API int wiot_ge_solve_batch(wiot_ctx *ctx, const wiot_ge_model *m, size_t count,
+                                 const wiot_schedule *const *tariffs,
+                                 const wiot_schedule *const *ntbs,
+                                 const wiot_ge_options *opts, wiot_ge_result *const *results,
+                                 wiot_ge_info *infos, int *rcs);
+
+/* Per-country results, N values: changes as fractions, levels in the table's units. */
+enum wiot_ge_country_item {
+    WIOT_GE_WELFARE = 0,        /* exact real income change I^/P^ - 1 */
+    WIOT_GE_REAL_WAGE = 1,      /* w^/P^ - 1 */
+    WIOT_GE_WAGE = 2,           /* w^ - 1 (nominal, numeraire world value added) */
+    WIOT_GE_PRICE_INDEX = 3,    /* P^ - 1, P^ = prod_j (P^^j)^alpha_j */
+    WIOT_GE_INCOME = 4,         /* I' = w^ wL + R' + D' (level) */
+    WIOT_GE_REVENUE = 5,        /* tariff revenue R' (level) */
+    WIOT_GE_EXPORTS = 6,        /* exports net of tariffs (level) */
+    WIOT_GE_IMPORTS = 7,        /* imports net of tariffs (level) */
+    WIOT_GE_TOT = 8,            /* CP2015 terms-of-trade effect (at baseline flows) */
+    WIOT_GE_VOT = 9,            /* CP2015 volume-of-trade effect (at baseline flows) */
+    WIOT_GE_DECOMP = 10,        /* TOT + VOT */
+    WIOT_GE_NTB_EFFECT = 11,    /* -sum (1+tau) M (d^ - 1) / I: the iceberg-cost term (0
+                                   without non-tariff barriers) */
+    WIOT_GE_INCOME_BASE = 12, WIOT_GE_REVENUE_BASE = 13,
+    WIOT_GE_EXPORTS_BASE = 14, WIOT_GE_IMPORTS_BASE = 15
+};
+#define WIOT_GE_NCOUNTRY 16
+/* Per country-sector results, N*J values (n*J + j), changes as fractions. */
+enum wiot_ge_sector_item {
+    WIOT_GE_PRICE = 0,          /* P^_n^j - 1 */
+    WIOT_GE_COST = 1,           /* c^_n^j - 1 */
+    WIOT_GE_OUTPUT = 2,         /* gross output value Y'/Y - 1 (0 where Y = 0) */
+    WIOT_GE_VALUE_ADDED = 3     /* real value added (deflated by the wage: employment)
+                                   Y'/(w^ Y) - 1 */
+};
+#define WIOT_GE_NSECTOR 4
+/* Bilateral flows net of tariffs, N*N*J values in the schedule layout: which = 0 the
+ * baseline, 1 the counterfactual. */
+WIOT_API const double *wiot_ge_result_country(const wiot_ge_result *r, int item);
+WIOT_API const double *wiot_ge_result_sector(const wiot_ge_result *r, int item);
+WIOT_API const double *wiot_ge_result_trade(const wiot_ge_result *r, int which);
+
 #ifdef __cplusplus
 }
 #endif

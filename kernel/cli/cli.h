@@ -56,6 +56,10 @@ typedef struct opts {
     const char *extensions_fd;/* --extensions-fd FILE */
     const char *extension;    /* --extension NAME */
     int by_category;          /* --by-category */
+    /* general equilibrium (wiot ge) */
+    const char *elasticities; /* --elasticities FILE */
+    const char *deficits;     /* --deficits zero|fixed */
+    const char *baseline;     /* --baseline NAME */
 } opts;
 
 /* an output file on the library's atomic writer (common/io.c: temporary beside the
@@ -127,7 +131,7 @@ int cmd_tariff(int argc, char **argv);      /* cmd_tariff.c */
 extern const char *const INFO_HELP, *const LEONTIEF_HELP, *const MULT_HELP, *const TARIFF_HELP,
     *const SWEEP_HELP, *const AGGREGATE_HELP, *const CONVERT_HELP, *const CONTENT_HELP,
     *const TIVA_HELP, *const EXTRACT_HELP;
-extern const char *const SCENARIOS_HELP, *const SCENARIOS_OPTS, *const FOOT_HELP, *const FOOT_OPTS;
+extern const char *const SCENARIOS_HELP, *const SCENARIOS_OPTS, *const FOOT_HELP, *const FOOT_OPTS, *const GE_HELP, *const GE_OPTS;
 /* print the warnings collected during the command (print != 0) and forget them */
 void flush_warnings(int print);
 /* the options each accepts (parse_opts's `allowed`) */
@@ -143,6 +147,7 @@ int cmd_content(int argc, char **argv);   /* cmd_exposure.c */
 int cmd_tiva(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);   /* cmd_scenarios.c */
+int cmd_ge(int argc, char **argv);        /* cmd_ge.c */
 const char *role_name(int role);
 int cmd_footprint(int argc, char **argv);   /* cli_footprint.c */
 int ext_multipliers(const opts *o);          /* wiot multipliers --extension */

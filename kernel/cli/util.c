@@ -111,6 +111,7 @@ enum { OPT_INVERSE = 2200 };   /* wiot leontief --inverse auto|lapack|recursive 
 enum { OPT_CONTENT_MEASURE = 2300 };   /* tariff, sweep, scenarios: --content-measure va|gross */
 /* satellite accounts (cmd_footprint.c) */
 enum { OPT_EXTENSIONS = 2400, OPT_EXTENSIONS_FD, OPT_EXTENSION, OPT_BY_CATEGORY };
+enum { OPT_ELASTICITIES = 2500, OPT_DEFICITS, OPT_BASELINE };   /* wiot ge */
 
 /* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
  * or "iB" is allowed). -1 if malformed. */
@@ -194,6 +195,8 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         {"extensions-fd", required_argument, 0, OPT_EXTENSIONS_FD},
         {"extension", required_argument, 0, OPT_EXTENSION},
         {"by-category", no_argument, 0, OPT_BY_CATEGORY},
+        {"elasticities", required_argument, 0, OPT_ELASTICITIES},
+        {"deficits", required_argument, 0, OPT_DEFICITS}, {"baseline", required_argument, 0, OPT_BASELINE},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->threads = -1;
@@ -250,6 +253,9 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_EXTENSIONS_FD: name = "extensions-fd"; break;
         case OPT_EXTENSION: name = "extension"; break;
         case OPT_BY_CATEGORY: name = "by-category"; break;
+        case OPT_ELASTICITIES: name = "elasticities"; break;
+        case OPT_DEFICITS: name = "deficits"; break;
+        case OPT_BASELINE: name = "baseline"; break;
         case OPT_MAX_MEMORY:
             if ((o->max_memory = parse_size(optarg)) < 0)
                 return usage_error(cmd, "--max-memory takes a size such as 512M, 4G or 1073741824, "
@@ -356,6 +362,9 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_EXTENSIONS_FD: o->extensions_fd = optarg; break;
         case OPT_EXTENSION: o->extension = optarg; break;
         case OPT_BY_CATEGORY: o->by_category = 1; break;
+        case OPT_ELASTICITIES: o->elasticities = optarg; break;
+        case OPT_DEFICITS: o->deficits = optarg; break;
+        case OPT_BASELINE: o->baseline = optarg; break;
         }
     }
     if (optind < argc)
