@@ -3,7 +3,7 @@
  * single solves, bad input, allocation failures. */
 #define _POSIX_C_SOURCE 200809L
 #include "helpers.h"
-#include "internal.h"
+#include "ge/ge.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
