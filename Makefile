@@ -32,8 +32,12 @@ WIOT_LDFLAGS := -fopenmp
 
 LIB_SRC := $(filter-out kernel/cli%.c,$(wildcard kernel/*.c))
 CLI_SRC := $(wildcard kernel/cli*.c)
+# the report (SVG charts, report.html; kernel/report/) is driver-side: in the CLI, not in libwiot
+REPORT_SRC := $(wildcard kernel/report/*.c)
+CLI_SRC += $(REPORT_SRC)
 LIB_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(LIB_SRC))
-CLI_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/cli_data.o
+REPORT_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(REPORT_SRC)) $(BUILD)/report/map_data.o
+CLI_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/cli_data.o $(BUILD)/report/map_data.o
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_OBJ := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRC))
 
@@ -82,6 +86,13 @@ $(BUILD)/cli_data.o: kernel/cli_data.S $(EMBEDDED) $(BUILD)/embed/wiot_2011.wiot
 
 $(BUILD):
 	@mkdir -p $(BUILD)/tests
+
+$(BUILD)/report:
+	@mkdir -p $(BUILD)/report
+$(REPORT_OBJ): | $(BUILD)/report
+# the world map's outlines (data/maps/world_110m.txt), embedded for the report
+$(BUILD)/report/map_data.o: kernel/report/map_data.S data/maps/world_110m.txt | $(BUILD)/report
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(STATIC): $(LIB_OBJ)
 	rm -f $@
@@ -156,7 +167,7 @@ FUZZ_SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 FUZZ_ENV := OMP_THREAD_LIMIT=2 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 FUZZ_OPTS := -rss_limit_mb=2560 -malloc_limit_mb=1024 -timeout=20 -print_final_stats=1
-FUZZ_CLI_OBJ = $(patsubst kernel/%.c,$(1)/%.o,$(CLI_SRC)) $(1)/cli_data.o
+FUZZ_CLI_OBJ = $(patsubst kernel/%.c,$(1)/%.o,$(CLI_SRC)) $(1)/cli_data.o $(1)/report/map_data.o
 FUZZ_DEPLIBS := -lminizip -llapacke -lopenblas -lz -lm
 
 fuzz-build:
@@ -255,4 +266,4 @@ test-mpi: mpi-deps
 clean:
 	rm -rf build build-san build-fuzz build-regress wiot wiot.pc
 
--include $(wildcard $(BUILD)/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/report/*.d)

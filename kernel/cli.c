@@ -77,6 +77,7 @@ enum { OPT_MAX_MEMORY = 2000 };   /* accepted by every command */
  * whose --format names its output) and --keep-splits are accepted by every command */
 enum { OPT_KEEP_SPLITS = 2100, OPT_REGIONS, OPT_SECTORS, OPT_MAP };
 enum { OPT_INVERSE = 2200 };   /* wiot leontief --inverse auto|lapack|recursive */
+enum { OPT_NO_REPORT = 2300 };  /* accepted by every command: -o writes no report */
 
 /* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
  * or "iB" is allowed). -1 if malformed. */
@@ -130,7 +131,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         {"max-memory", required_argument, 0, OPT_MAX_MEMORY},
         {"keep-splits", no_argument, 0, OPT_KEEP_SPLITS}, {"regions", required_argument, 0, OPT_REGIONS},
         {"sectors", required_argument, 0, OPT_SECTORS}, {"map", required_argument, 0, OPT_MAP},
-        {"inverse", required_argument, 0, OPT_INVERSE},
+        {"inverse", required_argument, 0, OPT_INVERSE}, {"no-report", no_argument, 0, OPT_NO_REPORT},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->threads = -1;
@@ -174,6 +175,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
             o->format = o->in_format = optarg;
             continue;
         case OPT_KEEP_SPLITS: o->keep_splits = 1; continue;
+        case OPT_NO_REPORT: o->no_report = 1; continue;
         case OPT_REGIONS: name = "regions"; break;
         case OPT_SECTORS: name = "sectors"; break;
         case OPT_MAP: name = "map"; break;
@@ -1382,6 +1384,8 @@ gather:
         }
         if (!o.quiet)
             printf("\nwrote %s and %s\n", p1, p2);
+        if ((rc = cli_report(&o, "tariff", argc, argv)))
+            goto done;
     }
     if (!o.quiet)
         printf("\nTiming: load %.3f s, factorization %.3f s (%.1f GFLOP/s), %d scenario%s %.4f s, "
@@ -1424,8 +1428,11 @@ static const char *MAIN_HELP =
     "  content       a source's value-added (or gross) content in every product; thresholds\n"
     "  tiva          trade in value added per country: DVA, FVA, participation, VAX\n"
     "  extract       hypothetical extraction of a source's supply: output lost\n"
+    "  report        re-render the SVG charts and report.html of an earlier -o output\n"
     "  version       library version\n"
-    "every command also takes --max-memory SIZE (e.g. 4G): refuse work that needs more\n";
+    "every command also takes --max-memory SIZE (e.g. 4G): refuse work that needs more\n"
+    "tariff, sweep, content and tiva -o also write SVG charts and a self-contained\n"
+    "report.html beside the CSV files; --no-report turns that off\n";
 
 int main(int argc, char **argv)
 {
@@ -1462,6 +1469,8 @@ int main(int argc, char **argv)
         return cmd_tiva(argc - 1, argv + 1);
     if (!strcmp(cmd, "extract"))
         return cmd_extract(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return cmd_report(argc - 1, argv + 1);
     fprintf(stderr, "wiot: unknown command '%s' (see 'wiot --help')\n", cmd);
     return EXIT_USAGE;
 }

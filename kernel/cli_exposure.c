@@ -260,6 +260,7 @@ int cmd_content(int argc, char **argv)
             rc = 1;
         else
             printf("wrote %s\n", o.out);
+        rc = rc ? rc : cli_report(&o, "content", argc, argv);
     }
 done:
     free(mask);
@@ -399,6 +400,7 @@ int cmd_tiva(int argc, char **argv)
             rc = 1;
         else
             printf("wrote %s\n", o.out);
+        rc = rc ? rc : cli_report(&o, "tiva", argc, argv);
     }
 done:
     free(ct);

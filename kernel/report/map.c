@@ -1,0 +1,205 @@
+/* map.c -- the world map (choropleth) of a CH_MAP chart: Natural Earth 1:110m admin-0
+ * outlines in the Equal Earth projection (data/maps/world_110m.txt, made by
+ * data/maps/convert.mjs, embedded by map_data.S), coloured with ColorBrewer's RdBu
+ * diverging scheme around zero (colour-blind safe). A table's country codes map to
+ * ISO 3166-1 alpha-3 (map_iso3); shapes of countries the table lumps into a
+ * rest-of-world region take that region's value and say so in their title. */
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const char wiot_report_map[], wiot_report_map_end[];
+
+/* EXIOBASE 3 two-letter codes (ISO 3166-1 alpha-2) */
+static const char *const ISO2[][2] = {
+    {"AT", "AUT"}, {"AU", "AUS"}, {"BE", "BEL"}, {"BG", "BGR"}, {"BR", "BRA"}, {"CA", "CAN"}, {"CH", "CHE"},
+    {"CN", "CHN"}, {"CY", "CYP"}, {"CZ", "CZE"}, {"DE", "DEU"}, {"DK", "DNK"}, {"EE", "EST"}, {"ES", "ESP"},
+    {"FI", "FIN"}, {"FR", "FRA"}, {"GB", "GBR"}, {"GR", "GRC"}, {"HR", "HRV"}, {"HU", "HUN"}, {"ID", "IDN"},
+    {"IE", "IRL"}, {"IN", "IND"}, {"IT", "ITA"}, {"JP", "JPN"}, {"KR", "KOR"}, {"LT", "LTU"}, {"LU", "LUX"},
+    {"LV", "LVA"}, {"MT", "MLT"}, {"MX", "MEX"}, {"NL", "NLD"}, {"NO", "NOR"}, {"PL", "POL"}, {"PT", "PRT"},
+    {"RO", "ROU"}, {"RU", "RUS"}, {"SE", "SWE"}, {"SI", "SVN"}, {"SK", "SVK"}, {"TR", "TUR"}, {"TW", "TWN"},
+    {"US", "USA"}, {"ZA", "ZAF"}, {"UK", "GBR"}, {"EL", "GRC"},
+};
+
+const char *map_iso3(const char *code)
+{
+    size_t l = strlen(code);
+    if (!strcasecmp(code, "ROW") || !strcasecmp(code, "RoW"))
+        return "ROW";
+    /* EXIOBASE rest-of-world regions WA, WE, WF, WL, WM */
+    if (l == 2 && code[0] == 'W' && strchr("AEFLM", code[1]))
+        return "ROW";
+    if (l == 2) {
+        for (size_t k = 0; k < sizeof ISO2 / sizeof *ISO2; k++)
+            if (!strcmp(code, ISO2[k][0]))
+                return ISO2[k][1];
+        return NULL;
+    }
+    /* OECD ICIO split countries (kept with --keep-splits) */
+    if (!strcmp(code, "CN1") || !strcmp(code, "CN2"))
+        return "CHN";
+    if (!strcmp(code, "MX1") || !strcmp(code, "MX2"))
+        return "MEX";
+    if (l == 3) {
+        for (size_t k = 0; k < 3; k++)
+            if (code[k] < 'A' || code[k] > 'Z')
+                return NULL;
+        return code;   /* WIOD, ICIO and Eora use ISO 3166-1 alpha-3 */
+    }
+    return NULL;
+}
+
+/* RdBu, 11 classes, blue for negative (ColorBrewer, Brewer 2002) */
+static const char *const NEG[5] = {"#D1E5F0", "#92C5DE", "#4393C3", "#2166AC", "#053061"};
+static const char *const POS[5] = {"#FDDBC7", "#F4A582", "#D6604D", "#B2182B", "#67001F"};
+#define ZERO_COL "#F7F7F7"
+#define NONE_COL "#D9D9D9"
+
+static const char *shade(double v, double vmax)
+{
+    if (isnan(v))
+        return NONE_COL;
+    if (v == 0 || !(vmax > 0))
+        return ZERO_COL;
+    int k = (int)ceil(fabs(v) / vmax * 5) - 1;
+    k = k < 0 ? 0 : k > 4 ? 4 : k;
+    return v < 0 ? NEG[k] : POS[k];
+}
+
+/* the table country drawn for shape iso (-1: none) */
+static long find(const chart *ch, const char *iso)
+{
+    for (size_t i = 0; i < ch->n; i++) {
+        const char *c = map_iso3(ch->label[i]);
+        if (c && !strcmp(c, iso))
+            return (long)i;
+    }
+    return -1;
+}
+
+int map_svg(sbuf *b, const chart *ch, double y0)
+{
+    const double s = (800.0 - 24) / 960.0;
+    double vmax = 0;
+    int neg = 0;
+    for (size_t i = 0; i < ch->n; i++)
+        if (!isnan(ch->v[i])) {
+            vmax = fabs(ch->v[i]) > vmax ? fabs(ch->v[i]) : vmax;
+            neg |= ch->v[i] < 0;
+        }
+    long row = find(ch, "ROW");
+    char *drawn = calloc(ch->n ? ch->n : 1, 1);
+    if (!drawn)
+        return 1;
+    sb_add(b, "<g class=\"map\" transform=\"translate(12 %.1f) scale(%.6f)\" stroke=\"#ffffff\" "
+              "stroke-width=\"0.5\" stroke-linejoin=\"round\">\n", y0, s);
+    sb_add(b, "<rect class=\"sea\" x=\"0\" y=\"0\" width=\"960\" height=\"467.2\" fill=\"#ffffff\"/>\n");
+    const char *p = wiot_report_map, *end = wiot_report_map_end;
+    while (p < end && *p) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            nl = end;
+        const char *tab = memchr(p, '\t', (size_t)(nl - p));
+        if (*p != '#' && tab && tab - p > 4 && p[3] == ' ') {
+            char iso[4], name[96];
+            memcpy(iso, p, 3);
+            iso[3] = 0;
+            size_t nlen = (size_t)(tab - p - 4) < sizeof name - 1 ? (size_t)(tab - p - 4) : sizeof name - 1;
+            memcpy(name, p + 4, nlen);
+            name[nlen] = 0;
+            long i = find(ch, iso);
+            int as_row = i < 0 && row >= 0;
+            if (as_row)
+                i = row;
+            double v = i >= 0 ? ch->v[i] : NAN;
+            if (i >= 0 && !as_row)
+                drawn[i] = 1;
+            char num[64];
+            fmt_num(num, sizeof num, v, ch->mult, ch->dec);
+            sb_add(b, "<path class=\"c%s\" data-iso=\"%s\"", i < 0 ? " none" : as_row ? " row" : "", iso);
+            if (i >= 0) {
+                sb_add(b, " data-code=\"");
+                sb_esc(b, ch->label[i]);
+                sb_add(b, "\" data-v=\"%.10g\"", v);
+            }
+            sb_add(b, " fill=\"%s\" d=\"", i >= 0 ? shade(v, vmax) : NONE_COL);
+            sb_put(b, tab + 1, (size_t)(nl - tab - 1));
+            sb_add(b, "\"><title>");
+            sb_esc(b, name);
+            if (i < 0)
+                sb_add(b, ": not in the table");
+            else if (as_row) {
+                sb_add(b, ", in the table's rest of the world (");
+                sb_esc(b, ch->label[i]);
+                sb_add(b, "): %s ", num);
+                sb_esc(b, ch->unit);
+            } else {
+                sb_add(b, " (");
+                sb_esc(b, ch->label[i]);
+                sb_add(b, "): %s ", num);
+                sb_esc(b, ch->unit);
+            }
+            sb_add(b, "</title></path>\n");
+        } else if (!strncmp(p, "frame ", 6)) {
+            /* the frame size is fixed at 960 x 467.2 by convert.mjs */
+        }
+        p = nl + 1;
+    }
+    sb_add(b, "</g>\n");
+    /* legend: 5 classes each side of zero (only the positive side when nothing is
+     * negative), class k covering (k-1, k] / 5 of the largest absolute value */
+    const double ly = y0 + 467.2 * s + 14;
+    double x = 12;
+    sb_add(b, "<g class=\"legend\">\n");
+    for (int k = neg ? -5 : 0; k <= 5; k++) {
+        const char *col = k < 0 ? NEG[-k - 1] : k == 0 ? ZERO_COL : POS[k - 1];
+        sb_add(b, "<rect class=\"key\" x=\"%.1f\" y=\"%.1f\" width=\"44\" height=\"10\" fill=\"%s\" "
+                  "stroke=\"#bbbbbb\" stroke-width=\"0.5\"/>\n", x, ly, col);
+        char lab[64];
+        if (k == 0)
+            snprintf(lab, sizeof lab, "0");
+        else
+            fmt_num(lab, sizeof lab, vmax * k / 5.0, ch->mult, ch->dec);
+        if (k != 0 && k != 5 && k != -5 && (k & 1))
+            lab[0] = 0;   /* every other edge, to keep the labels apart */
+        if (lab[0]) {
+            sb_add(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9.5\" text-anchor=\"%s\" fill=\"#333333\">",
+                   k == 0 ? x + 22 : k < 0 ? x : x + 44, ly + 22, k == 0 ? "middle" : k < 0 ? "start" : "end");
+            sb_esc(b, lab);
+            sb_add(b, "</text>\n");
+        }
+        x += 46;
+    }
+    sb_add(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10.5\" fill=\"#333333\">", x + 4, ly + 9);
+    sb_esc(b, ch->unit);
+    sb_add(b, "</text>\n<rect class=\"key\" x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"10\" fill=\"%s\"/>\n",
+           x + 60, ly, NONE_COL);
+    sb_add(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#333333\">not in the table%s</text>\n", x + 80,
+           ly + 9, row >= 0 ? "; others: rest of world" : "");
+    /* table countries without a shape at 1:110m */
+    sbuf miss;
+    sb_init(&miss);
+    for (size_t i = 0; i < ch->n; i++) {
+        const char *c = map_iso3(ch->label[i]);
+        if (!drawn[i] && (!c || strcmp(c, "ROW"))) {
+            char num[64];
+            fmt_num(num, sizeof num, ch->v[i], ch->mult, ch->dec);
+            sb_add(&miss, "%s%s %s", miss.len ? ", " : "", ch->label[i], num);
+        }
+    }
+    if (miss.len) {
+        sb_add(b, "<text class=\"missing\" x=\"12\" y=\"%.1f\" font-size=\"10\" fill=\"#555555\">"
+                  "too small to draw at 1:110m: ", ly + 38);
+        sb_esc(b, miss.p);
+        sb_add(b, "</text>\n");
+    }
+    if (miss.oom)
+        b->oom = 1;
+    sb_free(&miss);
+    sb_add(b, "</g>\n");
+    free(drawn);
+    return b->oom;
+}
