@@ -57,11 +57,46 @@ function ring(idx) {
   }
   return pts;
 }
+// Rings crossing the antimeridian (Fiji, Russia's Chukotka) jump by ~360 degrees of
+// longitude between neighbours: unwrap them, then clip the unwrapped ring at
+// lon = 180 into a western and an eastern part (Sutherland-Hodgman against one line).
+function clip(pts, keepLeft) {
+  const inside = (p) => (keepLeft ? p[0] <= 180 : p[0] >= 180);
+  const out = [];
+  for (let k = 0; k < pts.length; k++) {
+    const a = pts[k], b = pts[(k + 1) % pts.length];
+    if (inside(a)) out.push(a);
+    if (inside(a) !== inside(b)) {
+      const t = (180 - a[0]) / (b[0] - a[0]);
+      out.push([180, a[1] + t * (b[1] - a[1])]);
+    }
+  }
+  return out;
+}
+function splitRing(pts) {
+  let crosses = false;
+  for (let k = 1; k < pts.length; k++) if (Math.abs(pts[k][0] - pts[k - 1][0]) > 180) crosses = true;
+  if (!crosses) return [pts];
+  const u = [pts[0]];
+  for (let k = 1; k < pts.length; k++) {
+    let lon = pts[k][0];
+    while (lon - u[k - 1][0] > 180) lon -= 360;
+    while (lon - u[k - 1][0] < -180) lon += 360;
+    u.push([lon, pts[k][1]]);
+  }
+  // shift so the ring lies on [0, 360): the cut is then at 180
+  const shift = Math.min(...u.map((p) => p[0])) < -180 ? 360 : 0;
+  const v = u.map(([lon, lat]) => [lon + shift, lat]);
+  const west = clip(v, true), east = clip(v, false).map(([lon, lat]) => [lon - 360, lat]);
+  // the eastern hemisphere part (lon <= 180) and the part past 180, moved to -180..
+  return [west, east].filter((r) => r.length >= 3).map((r) => r.map(([lon, lat]) => [Math.max(-180, Math.min(180, lon)), lat]));
+}
 const t10 = (v) => { const s = (v / 10).toFixed(1); return s.endsWith(".0") ? s.slice(0, -2) : s; };
-function ringPath(pts) {
+function ringPath(pts, top) {
   const q = [];
   for (const [lon, lat] of pts) {
     const p = proj(lon, lat);
+    p[1] -= top;
     if (!q.length || p[0] !== q[q.length - 1][0] || p[1] !== q[q.length - 1][1]) q.push(p);
   }
   if (q.length < 3) return "";
@@ -73,19 +108,29 @@ function ringPath(pts) {
   return s + "z";
 }
 const extra = { Kosovo: "XKX", "N. Cyprus": "CYN", Somaliland: "SOL" };
-const out = [];
+const out = [], shapes = [];
+let ymin = Infinity, ymax = -Infinity;
 for (const g of topo.objects.countries.geometries) {
   const name = g.properties.name;
   const code = g.id !== undefined ? iso.numericToAlpha3(g.id) : extra[name];
   if (!code) throw new Error(`no ISO code for ${g.id} ${name}`);
-  if (code === "ATA") continue;
   const polys = g.type === "Polygon" ? [g.arcs] : g.type === "MultiPolygon" ? g.arcs : [];
-  const d = polys.flatMap((poly) => poly.map((r) => ringPath(ring(r)))).join("");
+  if (code === "ATA") continue;
+  const rings = polys.flatMap((poly) => poly.flatMap((r) => splitRing(ring(r))));
+  for (const r of rings) for (const [lon, lat] of r) { const y = proj(lon, lat)[1]; ymin = Math.min(ymin, y); ymax = Math.max(ymax, y); }
+  shapes.push([code, name, rings]);
+}
+// the frame: the full width, cropped to the drawn countries' latitudes (no Antarctica)
+const top = ymin - 20;   // tenths: 2 units of margin
+const HEIGHT_CROP = Math.round((ymax + 20 - top)) / 10;
+for (const [code, name, rings] of shapes) {
+  const d = rings.map((r) => ringPath(r, top)).join("");
   if (d) out.push(`${code} ${name}\t${d}`);
 }
 out.sort();
 console.log(`# world_110m.txt: Natural Earth 1:110m admin-0 countries (public domain) from the npm`);
-console.log(`# package world-atlas ${pkg.version} (ISC), Equal Earth projection, ${WIDTH} x ${HEIGHT} frame,`);
+console.log(`# package world-atlas ${pkg.version} (ISC), Equal Earth projection (full frame ${WIDTH} x ${HEIGHT},`);
+console.log(`# cropped to the countries drawn: ${WIDTH} x ${HEIGHT_CROP}),`);
 console.log(`# written by data/maps/convert.mjs; one line per country: ISO3 NAME<TAB>SVG path`);
-console.log(`frame ${WIDTH} ${HEIGHT}`);
+console.log(`frame ${WIDTH} ${HEIGHT_CROP}`);
 for (const l of out) console.log(l);

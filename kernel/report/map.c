@@ -80,9 +80,27 @@ static long find(const chart *ch, const char *iso)
     return -1;
 }
 
+double map_frame_height(void)
+{
+    const char *p = wiot_report_map, *end = wiot_report_map_end;
+    while (p < end && *p) {
+        if (!strncmp(p, "frame ", 6)) {
+            char *e;
+            strtod(p + 6, &e);
+            double h = strtod(e, NULL);
+            return h > 0 && h < 2000 ? h : 467.2;
+        }
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return 467.2;
+}
+
 int map_svg(sbuf *b, const chart *ch, double y0)
 {
-    const double s = (800.0 - 24) / 960.0;
+    const double s = (800.0 - 24) / 960.0, fh = map_frame_height();
     double vmax = 0;
     int neg = 0;
     for (size_t i = 0; i < ch->n; i++)
@@ -96,7 +114,7 @@ int map_svg(sbuf *b, const chart *ch, double y0)
         return 1;
     sb_add(b, "<g class=\"map\" transform=\"translate(12 %.1f) scale(%.6f)\" stroke=\"#ffffff\" "
               "stroke-width=\"0.5\" stroke-linejoin=\"round\">\n", y0, s);
-    sb_add(b, "<rect class=\"sea\" x=\"0\" y=\"0\" width=\"960\" height=\"467.2\" fill=\"#ffffff\"/>\n");
+    sb_add(b, "<rect class=\"sea\" x=\"0\" y=\"0\" width=\"960\" height=\"%.1f\" fill=\"#ffffff\"/>\n", fh);
     const char *p = wiot_report_map, *end = wiot_report_map_end;
     while (p < end && *p) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -143,15 +161,13 @@ int map_svg(sbuf *b, const chart *ch, double y0)
                 sb_esc(b, ch->unit);
             }
             sb_add(b, "</title></path>\n");
-        } else if (!strncmp(p, "frame ", 6)) {
-            /* the frame size is fixed at 960 x 467.2 by convert.mjs */
         }
         p = nl + 1;
     }
     sb_add(b, "</g>\n");
     /* legend: 5 classes each side of zero (only the positive side when nothing is
      * negative), class k covering (k-1, k] / 5 of the largest absolute value */
-    const double ly = y0 + 467.2 * s + 14;
+    const double ly = y0 + fh * s + 14;
     double x = 12;
     sb_add(b, "<g class=\"legend\">\n");
     for (int k = neg ? -5 : 0; k <= 5; k++) {

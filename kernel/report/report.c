@@ -119,9 +119,13 @@ static int column(const rcsv *c, const subset *s, int col, double *v, char *err,
     return 0;
 }
 
-static void scen_title(char *buf, size_t size, const char *what, const char *scen, const char *year)
+/* the title, and the scenario (and year) on the line under it */
+static void titles(chart *ch, const char *what, const char *scen, const char *year)
 {
-    snprintf(buf, size, "%s%s%s%s%s", what, scen ? ": " : "", scen ? scen : "", year ? ", " : "", year ? year : "");
+    snprintf(ch->title, sizeof ch->title, "%s", what);
+    if (scen || year)
+        snprintf(ch->sub, sizeof ch->sub, "%s%s%s%s", scen ? "scenario " : "", scen ? scen : "",
+                 year ? (scen ? ", table year " : "table year ") : "", year ? year : "");
 }
 
 /* ---------------------------------------------------------------- tariff */
@@ -157,7 +161,7 @@ static int charts_tariff_countries(const rcsv *c, const report_prov *pv, chart_l
             if (!ch)
                 goto oom;
             strcpy(L->file[L->n - 1], "tariff, several years");
-            scen_title(ch->title, sizeof ch->title, "Consumer-price change over the years", scen[q], NULL);
+            titles(ch, "Consumer-price change over the years", scen[q], NULL);
             snprintf(ch->guide, sizeof ch->guide, "Each line is a country's consumer-price change under the "
                      "same tariffs applied to each year's table; higher = pricier basket.");
             snprintf(ch->unit, sizeof ch->unit, "%%");
@@ -279,7 +283,7 @@ static int charts_tariff_countries(const rcsv *c, const report_prov *pv, chart_l
         if (!ch)
             goto oom;
         strcpy(L->file[L->n - 1], "tariff");
-        scen_title(ch->title, sizeof ch->title, "Consumer-price change by country", scen[0], y_last);
+        titles(ch, "Consumer-price change by country", scen[0], y_last);
         snprintf(ch->guide, sizeof ch->guide, "Bar length: change of the households' basket price incl. tariffs "
                  "on final goods; colour: the country's role in the scenario.");
         snprintf(ch->unit, sizeof ch->unit, "%%");
@@ -309,7 +313,7 @@ static int charts_tariff_countries(const rcsv *c, const report_prov *pv, chart_l
         if (!ch)
             goto oom;
         strcpy(L->file[L->n - 1], "tariff");
-        scen_title(ch->title, sizeof ch->title, "Consumer-price change, world map", scen[0], y_last);
+        titles(ch, "Consumer-price change, world map", scen[0], y_last);
         snprintf(ch->guide, sizeof ch->guide, "Red: the consumer basket gets dearer, blue: cheaper; darker = larger "
                  "change (5 equal steps up to the largest).");
         snprintf(ch->unit, sizeof ch->unit, "%%");
@@ -328,7 +332,7 @@ static int charts_tariff_countries(const rcsv *c, const report_prov *pv, chart_l
         if (!ch)
             goto oom;
         strcpy(L->file[L->n - 1], "tariff");
-        scen_title(ch->title, sizeof ch->title, "Extra input cost and tariff revenue by country", scen[0], y_last);
+        titles(ch, "Extra input cost and tariff revenue by country", scen[0], y_last);
         snprintf(ch->guide, sizeof ch->guide, "Extra cost: what producers pay more for inputs at base-year "
                  "flows; revenue: duties collected. Top %zu by extra cost.", n);
         snprintf(ch->unit, sizeof ch->unit, "millions of USD");
@@ -349,7 +353,7 @@ static int charts_tariff_countries(const rcsv *c, const report_prov *pv, chart_l
         if (!bs)
             goto oom;
         strcpy(L->file[L->n - 1], "tariff");
-        scen_title(bs->title, sizeof bs->title, "Burden split: extra input cost by role", scen[0], y_last);
+        titles(bs, "Burden split: extra input cost by role", scen[0], y_last);
         snprintf(bs->guide, sizeof bs->guide, "Who pays the extra input cost: the imposing and targeted countries, "
                  "or third countries along the supply chains.");
         snprintf(bs->unit, sizeof bs->unit, "millions of USD");
@@ -413,7 +417,7 @@ static int charts_tariff_prices(const rcsv *c, const report_prov *pv, chart_list
     if (!ch)
         goto oom;
     strcpy(L->file[L->n - 1], "tariff");
-    scen_title(ch->title, sizeof ch->title, "Most affected country-sectors", scen[0], nyear ? years[nyear - 1] : NULL);
+    titles(ch, "Most affected country-sectors", scen[0], nyear ? years[nyear - 1] : NULL);
     snprintf(ch->guide, sizeof ch->guide, "Price change of each product: direct tariff cost, first-order "
              "cumulative (c = L^T d) and exact cascade; ranked by the %s change.", has_ex ? "exact" : "first-order");
     snprintf(ch->unit, sizeof ch->unit, "%%");
@@ -494,7 +498,7 @@ static int charts_sweep_scale(const rcsv *c, const report_prov *pv, chart_list *
     if (!(ch = add_chart(L, "scale", CH_LINES, m, C < CH_MAXS ? C : CH_MAXS, 0, 1)))
         goto oom;
     strcpy(L->file[L->n - 1], "sweep --scale");
-    scen_title(ch->title, sizeof ch->title, "Consumer-price change against the tariff scale", scen[0], NULL);
+    titles(ch, "Consumer-price change against the tariff scale", scen[0], NULL);
     snprintf(ch->guide, sizeof ch->guide, "Every rate of the scenario times the scale (1 = as written); "
              "imposers, targets and the most affected third countries.");
     snprintf(ch->unit, sizeof ch->unit, "%%");
@@ -516,7 +520,7 @@ static int charts_sweep_scale(const rcsv *c, const report_prov *pv, chart_list *
     if (!(tc = add_chart(L, "scale_third", CH_LINES, m, 1, 0, 1)))
         goto oom;
     strcpy(L->file[L->n - 1], "sweep --scale");
-    scen_title(tc->title, sizeof tc->title, "Extra input cost of third countries against the scale", scen[0], NULL);
+    titles(tc, "Extra input cost of third countries against the scale", scen[0], NULL);
     snprintf(tc->guide, sizeof tc->guide, "What countries outside the dispute pay more for their inputs, "
              "at base-year flows.");
     snprintf(tc->unit, sizeof tc->unit, "millions of USD");
@@ -562,7 +566,7 @@ static int charts_sweep_draws(const rcsv *c, const report_prov *pv, chart_list *
     if (!ch)
         goto oom;
     strcpy(L->file[L->n - 1], "sweep --draws");
-    scen_title(ch->title, sizeof ch->title, "Consumer-price change under uncertain rates", C ? scen[0] : NULL, NULL);
+    titles(ch, "Consumer-price change under uncertain rates", C ? scen[0] : NULL, NULL);
     snprintf(ch->guide, sizeof ch->guide, "Dot: median over %.0f Monte Carlo draws of the rates; band: 5 %% to "
              "95 %% of the draws; colour: the country's role.", draws);
     snprintf(ch->unit, sizeof ch->unit, "%%");

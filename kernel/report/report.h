@@ -63,6 +63,7 @@ enum chart_colour { COL_SERIES, COL_ROLE, COL_SIGN, COL_HIGHLIGHT };
 typedef struct chart {
     char id[128];           /* file stem: ID.svg, and the SVG element's id chart-ID */
     char title[256];
+    char sub[256];          /* a second title line: scenario, year (may be empty) */
     char guide[400];        /* one-line reading guide */
     char unit[64];          /* shown after numbers: "%", "$m", "" */
     char note[400];         /* a footnote (may be empty) */
@@ -99,6 +100,7 @@ void fmt_num(char *buf, size_t size, double v, double mult, int dec);
  * two-letter, Eora), "ROW" for rest-of-world regions, NULL when unknown. */
 const char *map_iso3(const char *code);
 int map_svg(sbuf *b, const chart *ch, double y0);   /* the map body of a CH_MAP chart */
+double map_frame_height(void);   /* of the outlines' 960-wide frame */
 
 /* ------------------------------------------------------------- report */
 typedef struct report_prov {   /* provenance when there is no run.json */

@@ -117,7 +117,9 @@ static void header(sbuf *b, const chart *ch, double height, int standalone)
     sb_add(b, "</title>\n<rect class=\"bg\" x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", W,
            height);
     text(b, 12, 22, NULL, 15, "#111111", "title", ch->title);
-    text(b, 12, 40, NULL, 11.5, "#444444", "guide", ch->guide);
+    if (ch->sub[0])
+        text(b, 12, 39, NULL, 11.5, "#111111", "sub", ch->sub);
+    text(b, 12, ch->sub[0] ? 55 : 40, NULL, 11.5, "#444444", "guide", ch->guide);
 }
 
 static void footer(sbuf *b, const chart *ch, double y)
@@ -178,6 +180,17 @@ static void value_axis(sbuf *b, const chart *ch, double lo, double hi, double px
     char u[128];
     snprintf(u, sizeof u, "%s", ch->unit);
     text(b, px1, ybot + 27, "end", 10.5, "#333333", "unit", u);
+}
+
+/* room for the longest label (11 px DejaVu Sans: about 6.6 px a character), 60..330 */
+static double label_width(const chart *ch)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < ch->n; i++)
+        if (ch->label[i] && strlen(ch->label[i]) > m)
+            m = strlen(ch->label[i]);
+    double w = 6.6 * (double)m + 16;
+    return w < 60 ? 60 : w > 330 ? 330 : w;
 }
 
 static const char *bar_colour(const chart *ch, size_t s, size_t i, double v)
@@ -247,13 +260,13 @@ static int bars_svg(sbuf *b, const chart *ch, int standalone)
     int empty = !(hi > lo);
     if (empty)
         hi = 1;
-    const double top0 = 56;
+    const double top0 = ch->sub[0] ? 72 : 56;
     /* legend height first: a dry run into a scratch buffer */
     sbuf lg;
     sb_init(&lg);
     double top = legend(&lg, ch, top0) + 6;
     sb_free(&lg);
-    const double px0 = 175 + (lo < 0 ? 60 : 0), px1 = W - 75;
+    const double px0 = label_width(ch) + (lo < 0 ? 60 : 0), px1 = W - 75;
     const double ytop = top, ybot = top + rowh * (double)ch->n + 4;
     const double height = ybot + 40 + (ch->note[0] ? 16 : 0);
     header(b, ch, height, standalone);
@@ -322,12 +335,12 @@ static int band_svg(sbuf *b, const chart *ch, int standalone)
     int empty = !(hi > lo);
     if (empty)
         hi = 1;
-    const double rowh = 18, top0 = 56;
+    const double rowh = 18, top0 = ch->sub[0] ? 72 : 56;
     sbuf lg;
     sb_init(&lg);
     double top = legend(&lg, ch, top0) + 6;
     sb_free(&lg);
-    const double px0 = 175 + (lo < 0 ? 60 : 0), px1 = W - 150;
+    const double px0 = label_width(ch) + (lo < 0 ? 60 : 0), px1 = W - 150;
     const double ytop = top, ybot = top + rowh * (double)ch->n + 4;
     const double height = ybot + 40 + (ch->note[0] ? 16 : 0);
     header(b, ch, height, standalone);
@@ -391,7 +404,7 @@ static int lines_svg(sbuf *b, const chart *ch, int standalone)
         hi = 0;
     if (!(hi > lo))
         hi = lo + 1;
-    const double top0 = 56;
+    const double top0 = ch->sub[0] ? 72 : 56;
     sbuf lg;
     sb_init(&lg);
     double top = legend(&lg, ch, top0) + 10;
@@ -476,10 +489,10 @@ static int lines_svg(sbuf *b, const chart *ch, int standalone)
 static int map_chart_svg(sbuf *b, const chart *ch, int standalone)
 {
     /* the map frame (960 wide) scaled to the chart width, legend and note below */
-    const double mh = 467.2 * (W - 24) / 960.0;
-    const double height = 56 + mh + 62 + (ch->note[0] ? 16 : 0);
+    const double mh = map_frame_height() * (W - 24) / 960.0, top = ch->sub[0] ? 70 : 56;
+    const double height = top + mh + 62 + (ch->note[0] ? 16 : 0);
     header(b, ch, height, standalone);
-    if (map_svg(b, ch, 56))
+    if (map_svg(b, ch, top))
         return 1;
     footer(b, ch, height - 8);
     return b->oom;
