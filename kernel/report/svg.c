@@ -87,6 +87,15 @@ static double nice_step(double range, int k)
     return s * e;
 }
 
+/* the decimals a tick step needs (0.25 -> 2, 20 -> 0) */
+static int tick_decimals(double step)
+{
+    int dec = 0;
+    while (dec < 8 && fabs(step * pow(10, dec) - round(step * pow(10, dec))) > 1e-6 * step * pow(10, dec))
+        dec++;
+    return dec;
+}
+
 static void text(sbuf *b, double x, double y, const char *anchor, double size, const char *fill, const char *cls,
                  const char *s)
 {
@@ -165,10 +174,7 @@ static void value_axis(sbuf *b, const chart *ch, double lo, double hi, double px
 {
     double step = nice_step((hi - lo) * ch->mult, 5) / ch->mult;
     double sc = (px1 - px0) / (hi - lo);
-    int dec = ch->dec;
-    /* enough decimals to tell the ticks apart */
-    while (dec < 8 && step * ch->mult * pow(10, dec) < 0.999)
-        dec++;
+    int dec = tick_decimals(step * ch->mult);
     for (double t = ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) {
         double x = px0 + (t - lo) * sc;
         char s[64];
@@ -264,7 +270,7 @@ static int bars_svg(sbuf *b, const chart *ch, int standalone)
     /* legend height first: a dry run into a scratch buffer */
     sbuf lg;
     sb_init(&lg);
-    double top = legend(&lg, ch, top0) + 6;
+    double top = legend(&lg, ch, top0) + 6 + 10 * (double)ch->nmark;
     sb_free(&lg);
     const double px0 = label_width(ch) + (lo < 0 ? 60 : 0), px1 = W - 75;
     const double ytop = top, ybot = top + rowh * (double)ch->n + 4;
@@ -280,12 +286,11 @@ static int bars_svg(sbuf *b, const chart *ch, int standalone)
     value_axis(b, ch, lo, hi, px0, px1, ytop, ybot);
     for (size_t k = 0; k < ch->nmark; k++) {
         double x = x0 + ch->mark[k] * sc;
-        char s[64], m[160];
-        fmt_num(s, sizeof s, ch->mark[k], ch->mult, ch->dec);
-        snprintf(m, sizeof m, "%s %s", s, ch->unit);
+        char m[64];
+        snprintf(m, sizeof m, "%g%s", ch->mark[k] * ch->mult, ch->mult == 100 ? " %" : "");
         sb_add(b, "<line class=\"mark\" data-v=\"%.10g\" x1=\"%.2f\" y1=\"%.1f\" x2=\"%.2f\" y2=\"%.1f\" "
                   "stroke=\"#111111\" stroke-dasharray=\"4 3\"/>\n", ch->mark[k], x, ytop - 4, x, ybot);
-        text(b, x + 3, ytop - 6, NULL, 9.5, "#111111", "mark", m);
+        text(b, x + 3, ytop - 6 - 10 * (double)(ch->nmark - 1 - k), NULL, 9.5, "#111111", "mark", m);
     }
     sb_add(b, "<g class=\"bars\" data-scale=\"%.10g\">\n", sc);
     for (size_t i = 0; i < ch->n; i++) {
@@ -419,9 +424,7 @@ static int lines_svg(sbuf *b, const chart *ch, int standalone)
     const double sx = (px1 - px0) / (xhi - xlo), sy = (ybot - ytop) / (hi - lo);
     /* y axis */
     double step = nice_step((hi - lo) * ch->mult, 5) / ch->mult;
-    int dec = ch->dec;
-    while (dec < 8 && step * ch->mult * pow(10, dec) < 0.999)
-        dec++;
+    int dec = tick_decimals(step * ch->mult);
     for (double t = ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) {
         double y = ybot - (t - lo) * sy;
         char s[64];
@@ -438,7 +441,7 @@ static int lines_svg(sbuf *b, const chart *ch, int standalone)
     for (double t = ceil(xlo / xstep - 1e-9) * xstep; t <= xhi + xstep * 1e-9; t += xstep) {
         double x = px0 + (t - xlo) * sx;
         char s[64];
-        snprintf(s, sizeof s, ch->xint ? "%.0f" : "%g", t);
+        snprintf(s, sizeof s, ch->xint ? "%.0f" : "%g", fabs(t) < xstep * 1e-9 ? 0.0 : t);
         sb_add(b, "<line class=\"grid\" x1=\"%.2f\" y1=\"%.1f\" x2=\"%.2f\" y2=\"%.1f\" stroke=\"#eeeeee\"/>\n", x,
                ytop, x, ybot);
         text(b, x, ybot + 14, "middle", 10, "#555555", "tick", s);
@@ -470,17 +473,35 @@ static int lines_svg(sbuf *b, const chart *ch, int standalone)
             sb_esc(b, ch->unit);
             sb_add(b, "</title></circle>\n");
         }
-        /* end label */
+    }
+    /* end labels, pushed apart to 11 px so they do not overlap */
+    double ly[CH_MAXS];
+    size_t ord[CH_MAXS], nl = 0, lastp[CH_MAXS];
+    for (size_t s = 0; s < ch->ns && s < CH_MAXS; s++) {
+        const double *v = ch->v + s * ch->n;
         size_t last = ch->n;
         while (last > 0 && isnan(v[last - 1]))
             last--;
-        if (last) {
-            char num[64], lab[160];
-            fmt_num(num, sizeof num, v[last - 1], ch->mult, ch->dec);
-            snprintf(lab, sizeof lab, "%s %s", ch->sname[s] ? ch->sname[s] : "", num);
-            text(b, px0 + (ch->x[last - 1] - xlo) * sx + 6, ybot - (v[last - 1] - lo) * sy + 3.5, NULL, 9.5,
-                 SERIES_COL[s % CH_MAXS], "end", lab);
+        if (!last)
+            continue;
+        lastp[s] = last - 1;
+        ly[s] = ybot - (v[last - 1] - lo) * sy + 3.5;
+        size_t j = nl++;
+        while (j > 0 && ly[ord[j - 1]] > ly[s]) {
+            ord[j] = ord[j - 1];
+            j--;
         }
+        ord[j] = s;
+    }
+    for (size_t k = 1; k < nl; k++)
+        if (ly[ord[k]] < ly[ord[k - 1]] + 11)
+            ly[ord[k]] = ly[ord[k - 1]] + 11;
+    for (size_t k = 0; k < nl; k++) {
+        size_t s = ord[k];
+        char num[64], lab[160];
+        fmt_num(num, sizeof num, ch->v[s * ch->n + lastp[s]], ch->mult, ch->dec);
+        snprintf(lab, sizeof lab, "%s %s", ch->sname[s] ? ch->sname[s] : "", num);
+        text(b, px0 + (ch->x[lastp[s]] - xlo) * sx + 6, ly[s], NULL, 9.5, SERIES_COL[s % CH_MAXS], "end", lab);
     }
     footer(b, ch, height - 8);
     return b->oom;
