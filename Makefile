@@ -127,6 +127,7 @@ check: all $(TESTBIN)
 cli-test: all
 	sh tests/cli_tests.sh ./$(CLI)
 	sh tests/cli_bad.sh ./$(CLI)
+	sh tests/cli_report.sh ./$(CLI)
 
 install-test: all
 	sh tests/install_test.sh
@@ -145,6 +146,8 @@ sanitize: deps
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_tests.sh build-san/wiot
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_bad.sh build-san/wiot
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_report.sh build-san/wiot
 	$(MAKE) fuzz-regress
 
 valgrind: all

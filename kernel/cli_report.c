@@ -60,29 +60,33 @@ int cli_report(const opts *o, const char *cmd, int argc, char **argv)
 int cmd_report(int argc, char **argv)
 {
     opts o;
-    /* one positional argument: parse_opts takes options only, so take PATH first */
-    if (argc >= 2 && argv[1][0] != '-') {
-        const char *path = argv[1];
-        argv[1] = argv[0];
-        int rc = parse_opts("report", argc - 1, argv + 1, &o, ",quiet,", REPORT_HELP);
-        argv[1] = (char *)path;
-        if (rc)
-            return rc == 1 ? 0 : rc;
-        o.out = path;
-        o.no_report = 0;
-        report_prov pv = {"report", 0, NULL, sector_name};
-        char err[REPORT_ERRSZ];
-        int written = 0;
-        if (report_build(path, &pv, &written, err, sizeof err)) {
-            fprintf(stderr, "wiot: %s\n", err);
-            return 1;
-        }
-        if (!o.quiet)
-            printf("wrote %d file%s from %s\n", written, written == 1 ? "" : "s", path);
-        return 0;
+    /* one positional argument, PATH, anywhere among the options (parse_opts takes
+     * options only) */
+    char *rest[64];
+    const char *path = NULL;
+    int n = 0;
+    if (argc > 63)
+        return usage_error("report", "too many arguments");
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && !path && argv[i][0] != '-')
+            path = argv[i];
+        else
+            rest[n++] = argv[i];
     }
-    int rc = parse_opts("report", argc, argv, &o, ",quiet,", REPORT_HELP);
+    rest[n] = NULL;
+    int rc = parse_opts("report", n, rest, &o, ",quiet,", REPORT_HELP);
     if (rc)
         return rc == 1 ? 0 : rc;
-    return usage_error("report", "give the OUTDIR (or CSV file) of an earlier run");
+    if (!path)
+        return usage_error("report", "give the OUTDIR (or CSV file) of an earlier run");
+    report_prov pv = {"report", 0, NULL, sector_name};
+    char err[REPORT_ERRSZ];
+    int written = 0;
+    if (report_build(path, &pv, &written, err, sizeof err)) {
+        fprintf(stderr, "wiot: %s\n", err);
+        return 1;
+    }
+    if (!o.quiet)
+        printf("wrote %d file%s from %s\n", written, written == 1 ? "" : "s", path);
+    return 0;
 }
