@@ -7,6 +7,7 @@
 #   make valgrind   the CLI's main job under valgrind memcheck
 #   make fuzz       each fuzz target (tests/fuzz) for FUZZ_SECONDS (clang + libFuzzer)
 #   make fuzz-regress  replay the saved fuzz corpus and past crashes under ASan + UBSan
+#   make test-browser  the HTML report rendered by headless Chromium (not part of test)
 #   make bench      benchmarks (not part of test)
 #   make install / uninstall  (PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR)
 
@@ -54,7 +55,7 @@ TESTBIN := $(BUILD)/run_tests
 TEST_JOBS ?= 2
 TEST_TIMEOUT ?= 600
 
-.PHONY: all run test check sanitize valgrind bench install uninstall clean deps cli-test install-test \
+.PHONY: all run test check sanitize valgrind bench install uninstall clean deps cli-test install-test test-browser \
   fuzz fuzz-build fuzz-regress \
   mpi mpi-deps test-mpi
 .DEFAULT_GOAL := all
@@ -131,6 +132,14 @@ cli-test: all
 
 install-test: all
 	sh tests/install_test.sh
+
+# the report in a real browser: headless Chromium (sh .ci/install-deps browser)
+# renders report.html; no request, not blank, pixels (tests/browser_test.sh)
+$(BUILD)/png_probe: tests/png_probe.c | $(BUILD)
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Werror $(CFLAGS) $(LDFLAGS) $< -o $@ -lz
+test-browser: all $(BUILD)/png_probe
+	@sh .ci/install-deps browser
+	sh tests/browser_test.sh ./$(CLI) $(BUILD)/png_probe $(BUILD)/browser
 
 test: deps
 	$(MAKE) check

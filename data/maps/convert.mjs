@@ -8,7 +8,7 @@
 //     npm install world-atlas@2.0.2 i18n-iso-countries@7.14.0
 //   node /path/to/wiot/data/maps/convert.mjs /tmp/wmap > data/maps/world_110m.txt
 //
-// Output: a comment header, then one line per country, "ISO3 NAME<TAB>PATH": the ISO
+// Output: a comment header, "frame WIDTH HEIGHT TOP" (see below), one line per country, "ISO3 NAME<TAB>PATH": the ISO
 // 3166-1 alpha-3 code (from the numeric id through i18n-iso-countries; the three
 // Natural Earth shapes without an ISO code get Natural Earth's ADM0_A3: XKX Kosovo,
 // CYN N. Cyprus, SOL Somaliland), the Natural Earth short name and an SVG path in a
@@ -132,5 +132,7 @@ console.log(`# world_110m.txt: Natural Earth 1:110m admin-0 countries (public do
 console.log(`# package world-atlas ${pkg.version} (ISC), Equal Earth projection (full frame ${WIDTH} x ${HEIGHT},`);
 console.log(`# cropped to the countries drawn: ${WIDTH} x ${HEIGHT_CROP}),`);
 console.log(`# written by data/maps/convert.mjs; one line per country: ISO3 NAME<TAB>SVG path`);
-console.log(`frame ${WIDTH} ${HEIGHT_CROP}`);
+// frame WIDTH HEIGHT TOP: TOP = where the cropped frame starts in the full one, so a
+// point (lon, lat) lies at x = (X + XMAX) S, y = (YMAX - Y) S - TOP (X, Y: Equal Earth)
+console.log(`frame ${WIDTH} ${HEIGHT_CROP} ${top / 10}`);
 for (const l of out) console.log(l);
