@@ -169,5 +169,30 @@ if [ "$(id -u)" != 0 ]; then
 fi
 chmod 755 "$tmp/ro"
 
+# --- the README's commands, exactly as written there (in a scratch directory)
+mkdir "$tmp/readme" && cd "$tmp/readme" || exit 1
+ok sh -c "'$W' tariff -o out --quiet 2>/dev/null"
+ok test -s out/report.html
+ok test -s out/countries_consumer_prices.svg
+rm -rf out
+"$W" tariff -o out --no-report >/dev/null 2>&1
+ok sh -c "ls out | tr '\n' ' ' | grep -qx 'countries.csv prices.csv '"
+check_msg readme_report 0 "" -- "$W" report out
+ok test -s out/report.html
+"$W" sweep -n us301_2019-05-10_list3at25 --scale 0:2:9 -o sweep.csv >/dev/null 2>&1
+ok test -s sweep.html
+ok test -s sweep_scale.svg
+"$W" content --source CHN:c2,c12 --threshold 0.001,0.01 -o content.csv >/dev/null 2>&1
+rm -f content.html content_*.svg
+check_msg readme_report_file 0 "" -- "$W" report content.csv
+ok test -s content.html
+ok test -s content_top_products.svg
+# the README's reading of the default run: USA 0.2596 %, CHN 0.2071 %, third countries 8652.3
+ok grep -q '>0.2596</text>' out/countries_consumer_prices.svg
+ok grep -q '>0.2071</text>' out/countries_consumer_prices.svg
+ok grep -q '>8652.3</text>' out/countries_burden.svg
+ok grep -q 'too small to draw at 1:110m: MLT 0.0137' out/countries_map.svg
+cd "$tmp" || exit 1
+
 echo "cli report tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -12,7 +12,7 @@
 // 3166-1 alpha-3 code (from the numeric id through i18n-iso-countries; the three
 // Natural Earth shapes without an ISO code get Natural Earth's ADM0_A3: XKX Kosovo,
 // CYN N. Cyprus, SOL Somaliland), the Natural Earth short name and an SVG path in a
-// 960-unit-wide Equal Earth frame (Savric, Patterson & Jenny 2018), y down, absolute
+// 960-unit-wide Equal Earth frame (Savric, Patterson & Jenny 2019), y down, absolute
 // first point then relative moves, coordinates rounded to 0.1 unit. Antarctica is
 // left out (no input-output table has it). The TopoJSON is decoded here (quantized,
 // delta-encoded arcs), so no TopoJSON or projection library is needed.
