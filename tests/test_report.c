@@ -171,6 +171,17 @@ Test(report, map_colours_and_rest_of_world)
     chart_free(&ch);
 }
 
+/* labels from a CSV: XML-escaped, valid UTF-8 kept, stray bytes and control
+ * characters (not allowed in XML) replaced or dropped, so every SVG parses */
+Test(report, escaping_keeps_xml_valid)
+{
+    sbuf b;
+    sb_init(&b);
+    sb_esc(&b, "C\xc3\xb4te & <\"x\"> 'y'\xff\xc3\x28\x01\xed\xa0\x80\xe2\x82\xac");
+    cr_assert_str_eq(b.p, "C\xc3\xb4te &amp; &lt;&quot;x&quot;&gt; &#39;y&#39;?" "?(???\xe2\x82\xac");
+    sb_free(&b);
+}
+
 Test(report, csv_reader)
 {
     char err[REPORT_ERRSZ];

@@ -358,15 +358,17 @@ int report_build(const char *path, const report_prov *pv, int *written, char *er
     if (single) {
         const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
         size_t bl = strlen(base);
-        if (bl < 5 || strcmp(base + bl - 4, ".csv") || bl >= sizeof stems[0]) {
-            snprintf(err, errsz, "%s: not a directory or a .csv file", path);
+        if (!bl || bl >= sizeof stems[0]) {
+            snprintf(err, errsz, "%s: not a directory or a CSV file", path);
             return 1;
         }
+        /* F.csv -> F.html, F_ID.svg; another name keeps its extension: x.out -> x.out.html */
+        size_t sl = bl > 4 && !strcmp(base + bl - 4, ".csv") ? bl - 4 : bl;
         snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
         if (slash == path)
             snprintf(dir, sizeof dir, "/");
         snprintf(files[0], sizeof files[0], "%s", base);
-        snprintf(stems[0], sizeof stems[0], "%.*s", (int)(bl - 4), base);
+        snprintf(stems[0], sizeof stems[0], "%.*s", (int)sl, base);
         snprintf(html, sizeof html, "%s/%s.html", dir, stems[0]);
         nfiles = 1;
     } else {

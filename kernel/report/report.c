@@ -613,8 +613,8 @@ static int charts_content(const rcsv *c, const report_prov *pv, chart_list *L, c
     int rc = 1;
     double *sh = malloc((n ? n : 1) * sizeof *sh), *mx = malloc((C ? C : 1) * sizeof *mx);
     double *cnt = calloc((C ? C : 1) * (nt ? nt : 1), sizeof *cnt);
-    size_t *idx = malloc((n ? n : 1) * sizeof *idx), *ci = malloc((C ? C : 1) * sizeof *ci);
-    if (!sh || !mx || !cnt || !idx || !ci)
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!sh || !mx || !cnt || !idx)
         goto oom;
     for (size_t k = 0; k < C; k++)
         mx[k] = NAN;
@@ -624,7 +624,6 @@ static int charts_content(const rcsv *c, const report_prov *pv, chart_list *L, c
         size_t k = 0;
         while (k < C && strcmp(countries[k], rcsv_get(c, r, cc)))
             k++;
-        ci[k < C ? k : 0] = k;
         if (k < C && !isnan(sh[r]) && (isnan(mx[k]) || sh[r] > mx[k]))
             mx[k] = sh[r];
         for (size_t t = 0; t < nt && k < C; t++)
@@ -713,7 +712,6 @@ out:
     free(mx);
     free(cnt);
     free(idx);
-    free(ci);
     return rc;
 }
 

@@ -74,9 +74,36 @@ void sb_add(sbuf *b, const char *fmt, ...)
     b->len += (size_t)k;
 }
 
+/* length of the valid UTF-8 sequence at p (1-4), 0 if it is not one */
+static size_t utf8_len(const unsigned char *p)
+{
+    if (p[0] < 0x80)
+        return 1;
+    size_t n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : 0;
+    if (n == 0 || (p[0] >= 0xf0 && n != 4))
+        return 0;
+    for (size_t k = 1; k < n; k++)
+        if ((p[k] & 0xc0) != 0x80)
+            return 0;
+    if ((n == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (n == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
+        (n == 4 && p[0] == 0xf0 && p[1] < 0x90) || (n == 4 && p[0] == 0xf4 && p[1] >= 0x90))
+        return 0;   /* overlong, surrogates, beyond U+10FFFF */
+    return n;
+}
+
 void sb_esc(sbuf *b, const char *s)
 {
     for (const char *p = s; *p; p++) {
+        if ((unsigned char)*p >= 0x80) {   /* valid UTF-8 kept, other bytes become '?' */
+            size_t n = utf8_len((const unsigned char *)p);
+            if (n) {
+                sb_put(b, p, n);
+                p += n - 1;
+            } else {
+                sb_put(b, "?", 1);
+            }
+            continue;
+        }
         switch (*p) {
         case '&': sb_put(b, "&amp;", 5); break;
         case '<': sb_put(b, "&lt;", 4); break;
@@ -84,7 +111,7 @@ void sb_esc(sbuf *b, const char *s)
         case '"': sb_put(b, "&quot;", 6); break;
         case '\'': sb_put(b, "&#39;", 5); break;
         default:
-            /* control characters are not allowed in XML 1.0: drop them */
+            /* control characters are not allowed in XML 1.0: dropped */
             if ((unsigned char)*p >= 0x20 || *p == '\t')
                 sb_put(b, p, 1);
         }
