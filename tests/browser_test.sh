@@ -77,7 +77,7 @@ top=$(awk '/^frame / { print $4; exit }' "$(dirname "$0")/../data/maps/world_110
 xy=$(echo "$tr" | awk -v top="$top" '{
     gsub(/[a-z()]/, " "); split($0, t, " "); tx = t[1]; ty = t[2]; s = t[3]
     pi = atan2(0, -1); A1 = 1.340264; A2 = -0.081106; A3 = 0.000893; A4 = 0.003796; M = sqrt(3) / 2
-    # x, y of Equal Earth (Savric et al. 2018) for lon, lat in radians
+    # x, y of Equal Earth (Savric et al. 2019) for lon, lat in radians
     lat = 39 * pi / 180; lon = -98 * pi / 180
     th = atan2(M * sin(lat), sqrt(1 - (M * sin(lat)) ^ 2))
     X = 2 * sqrt(3) * lon * cos(th) / (3 * (9 * A4 * th ^ 8 + 7 * A3 * th ^ 6 + 3 * A2 * th ^ 2 + A1))
