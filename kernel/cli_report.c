@@ -34,7 +34,8 @@ int report_write_file(const char *path, const char *text, size_t len, char *err,
 {
     blob b = {text, len};
     if (write_atomic(path, put_blob, &b)) {   /* write_atomic printed the reason */
-        snprintf(err, errsz, "%s: report not written", path);
+        if (errsz)
+            err[0] = 0;
         return 1;
     }
     return 0;
@@ -45,10 +46,11 @@ int cli_report(const opts *o, const char *cmd, int argc, char **argv)
     if (!o->out || o->no_report)
         return 0;
     report_prov pv = {cmd, argc, argv, sector_name};
-    char err[REPORT_ERRSZ];
+    char err[REPORT_ERRSZ] = "";
     int written = 0;
     if (report_build(o->out, &pv, &written, err, sizeof err)) {
-        fprintf(stderr, "wiot: %s\n", err);
+        if (err[0])
+            fprintf(stderr, "wiot: %s\n", err);
         return 1;
     }
     if (!o->quiet)
@@ -80,10 +82,11 @@ int cmd_report(int argc, char **argv)
     if (!path)
         return usage_error("report", "give the OUTDIR (or CSV file) of an earlier run");
     report_prov pv = {"report", 0, NULL, sector_name};
-    char err[REPORT_ERRSZ];
+    char err[REPORT_ERRSZ] = "";
     int written = 0;
     if (report_build(path, &pv, &written, err, sizeof err)) {
-        fprintf(stderr, "wiot: %s\n", err);
+        if (err[0])
+            fprintf(stderr, "wiot: %s\n", err);
         return 1;
     }
     if (!o.quiet)
