@@ -161,6 +161,18 @@ sed '3s/,third,[^,]*,/,third,abc,/' "$tmp/t/countries.csv" > "$tmp/bad.csv" && m
 check_msg report_badnum 1 "wiot: $tmp/b/countries.csv:3: column 'consumer_price': 'abc' is not a number" -- "$W" report "$tmp/b"
 head -3 "$tmp/t/countries.csv" > "$tmp/b/countries.csv" && echo 's,USA,third' >> "$tmp/b/countries.csv"
 check_msg report_short 1 "wiot: $tmp/b/countries.csv:4: 3 fields, the header has 7" -- "$W" report "$tmp/b"
+# inputs are bounded before they are read: a CSV over 256 MB (sparse) and a run.json
+# over 1 MB are refused; binary data is not a CSV; a directory named x.csv is skipped
+mkdir "$tmp/big" && truncate -s 300M "$tmp/big/countries.csv"
+check_msg report_big 1 "wiot: $tmp/big/countries.csv: 314572800 bytes, more than the report reads (256 MB)" -- "$W" report "$tmp/big"
+printf 'a,b\n1,\0002\n' > "$tmp/nul.csv"
+check_msg report_nul 1 "wiot: $tmp/nul.csv: binary data (a NUL byte), not a CSV file" -- "$W" report "$tmp/nul.csv"
+mkdir "$tmp/dirs" "$tmp/dirs/a.csv" && cp "$tmp/t/countries.csv" "$tmp/dirs/"
+check_msg report_dir_named_csv 0 "" -- "$W" report --quiet "$tmp/dirs"
+truncate -s 2M "$tmp/dirs/run.json"
+"$W" report "$tmp/dirs" >/dev/null 2>&1
+ok grep -q "run.json: larger than 1048576 bytes, not read" "$tmp/dirs/report.html"
+
 # a report that cannot be written (a full disk: files limited to 16 blocks): one line
 # with the reason, exit 1, no partial or temporary file left
 small_disk() { sh -c 'trap "" XFSZ; ulimit -f 16; exec "$@"' sh "$@"; }

@@ -382,7 +382,11 @@ int report_build(const char *path, const report_prov *pv, int *written, char *er
         }
         for (int i = 0; i < n; i++) {
             size_t l = strlen(list[i]->d_name);
-            if (nfiles < MAXF && l < sizeof files[0]) {
+            char fp[4608];
+            struct stat fs;
+            snprintf(fp, sizeof fp, "%s/%s", dir, list[i]->d_name);
+            /* regular files only (a directory called x.csv is not a CSV) */
+            if (nfiles < MAXF && l < sizeof files[0] && stat(fp, &fs) == 0 && S_ISREG(fs.st_mode)) {
                 snprintf(files[nfiles], sizeof files[0], "%s", list[i]->d_name);
                 snprintf(stems[nfiles], sizeof stems[0], "%.*s", (int)(l - 4), list[i]->d_name);
                 nfiles++;
