@@ -235,7 +235,7 @@ static const char CSS[] =
     "table.prov th{text-align:left;padding:2px 12px 2px 0;color:#444444;font-weight:normal;vertical-align:top}\n"
     "table.prov td{padding:2px 0;font-family:'DejaVu Sans Mono',monospace;word-break:break-all}\n"
     "figure{margin:14px 0 22px 0}figcaption{font-size:11.5px;color:#555555}\n"
-    "svg.chart{display:block;border:1px solid #e5e5e5}\n"
+    "svg.chart{display:block;border:1px solid #e5e5e5;max-width:100%;height:auto}\n"
     "p.problem{color:#a00000}ul.toc{font-size:13px;margin:4px 0}\n";
 
 static void row(sbuf *b, const char *k, const char *v)
