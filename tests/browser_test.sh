@@ -40,11 +40,11 @@ ok grep -q canary.png "$tmp/canary.json"
 is canary_detected "$(page_requests "$tmp/canary.json" | grep -c canary)" 1
 
 # 2. the report: loads with no request leaving the file, and is not blank
-shot "file://$tmp/t/report.html" "$OUT/report.png" 840 3500 "$tmp/net.json"
+shot "file://$tmp/t/report.html" "$OUT/report.png" 840 3600 "$tmp/net.json"
 ok test -s "$tmp/net.json"
 is no_page_requests "$(page_requests "$tmp/net.json" | wc -l)" 0
 set -- $("$P" "$OUT/report.png" stats)
-is size "$1x$2" 840x3500
+is size "$1x$2" 840x3600
 ok test "$3" -gt 200    # distinct colours (text anti-aliasing, the palette): a blank page has 1
 ok test "$4" -gt 30     # non-white pixels per mille
 # the inline charts rendered: the imposer-and-target colour of the USA and CHN bars

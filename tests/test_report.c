@@ -7,7 +7,7 @@
 
 #include <unistd.h>
 
-#include "report/report.h"
+#include "report/charts.h"
 
 static char *write_tmp(const char *text)
 {
@@ -180,6 +180,16 @@ Test(report, escaping_keeps_xml_valid)
     sb_esc(&b, "C\xc3\xb4te & <\"x\"> 'y'\xff\xc3\x28\x01\xed\xa0\x80\xe2\x82\xac");
     cr_assert_str_eq(b.p, "C\xc3\xb4te &amp; &lt;&quot;x&quot;&gt; &#39;y&#39;?" "?(???\xe2\x82\xac");
     sb_free(&b);
+}
+
+Test(report, clip_name_ellipsis)
+{
+    char b[128];
+    cr_assert_str_eq(clip_name("Leather, Leather and Footwear", 24, b), "Leather, Leather and Fo\xe2\x80\xa6");
+    cr_assert_str_eq(clip_name("Exactly twenty-four ch.s", 24, b), "Exactly twenty-four ch.s");   /* fits */
+    cr_assert_str_eq(clip_name("Short", 24, b), "Short");
+    cr_assert_str_eq(clip_name("Leather and                x", 12, b), "Leather and\xe2\x80\xa6");   /* no space before ... */
+    cr_assert_str_eq(clip_name("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 3, b), "\xc3\xa9\xc3\xa9\xe2\x80\xa6");   /* characters, not bytes */
 }
 
 Test(report, csv_reader)

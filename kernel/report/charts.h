@@ -26,6 +26,9 @@ typedef struct subset {
 int pick(const rcsv *c, int cs, const char *scen, int cy, const char *year, subset *s);
 /* a column of the subset as numbers (NAN when empty); 1 on a bad number */
 int column(const rcsv *c, const subset *s, int col, double *v, char *err, size_t errsz);
+/* a sector name cut to max characters with an ellipsis, in place in buf (which holds
+ * it, at least 128 bytes); returns buf */
+char *clip_name(const char *name, size_t max, char *buf);
 /* the title, and the scenario (and year) on the line under it */
 void titles(chart *ch, const char *what, const char *scen, const char *year);
 

@@ -198,7 +198,7 @@ int charts_content(const rcsv *c, const report_prov *pv, chart_list *L, char *er
         char lab[200], nb[128];
         const char *sec = rcsv_get(c, r, cse);
         const char *nm = pv && pv->sector_name ? pv->sector_name(sec, nb, sizeof nb) : NULL;
-        snprintf(lab, sizeof lab, "%s_%s%s%.24s", rcsv_get(c, r, cc), sec, nm ? " " : "", nm ? nm : "");
+        snprintf(lab, sizeof lab, "%s_%s%s%s", rcsv_get(c, r, cc), sec, nm ? " " : "", nm ? clip_name(nm, 24, nb) : "");
         if (!(ch->label[i] = xdup(lab)))
             goto oom;
         ch->v[i] = sh[r];
@@ -300,8 +300,8 @@ int charts_tiva(const rcsv *c, const report_prov *pv, chart_list *L, char *err, 
             const char *nm = NULL;
             if (cse >= 0)
                 nm = pv && pv->sector_name ? pv->sector_name(rcsv_get(c, r, cse), nb, sizeof nb) : NULL;
-            snprintf(lab, sizeof lab, "%s%s%s%s%.24s", rcsv_get(c, r, cc), cse >= 0 ? "_" : "",
-                     cse >= 0 ? rcsv_get(c, r, cse) : "", nm ? " " : "", nm ? nm : "");
+            snprintf(lab, sizeof lab, "%s%s%s%s%s", rcsv_get(c, r, cc), cse >= 0 ? "_" : "",
+                     cse >= 0 ? rcsv_get(c, r, cse) : "", nm ? " " : "", nm ? clip_name(nm, 24, nb) : "");
             if (!(ch->label[i] = xdup(lab)))
                 goto oom;
             ch->v[i] = v[(size_t)k * n + r];

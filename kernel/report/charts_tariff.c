@@ -320,7 +320,7 @@ int charts_tariff_prices(const rcsv *c, const report_prov *pv, chart_list *L, ch
         char lab[200], nb[128];
         const char *sec = rcsv_get(c, r, cse);
         const char *nm = pv && pv->sector_name ? pv->sector_name(sec, nb, sizeof nb) : NULL;
-        snprintf(lab, sizeof lab, "%s_%s%s%.24s", rcsv_get(c, r, cc), sec, nm ? " " : "", nm ? nm : "");
+        snprintf(lab, sizeof lab, "%s_%s%s%s", rcsv_get(c, r, cc), sec, nm ? " " : "", nm ? clip_name(nm, 24, nb) : "");
         if (!(ch->label[i] = xdup(lab)))
             goto oom;
         for (size_t q = 0; q < ns; q++)

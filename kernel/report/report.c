@@ -110,6 +110,27 @@ int column(const rcsv *c, const subset *s, int col, double *v, char *err, size_t
     return 0;
 }
 
+char *clip_name(const char *name, size_t max, char *buf)
+{
+    if (buf != name)
+        snprintf(buf, 128, "%s", name);
+    size_t chars = 0, i = 0;   /* UTF-8 characters, not bytes */
+    for (; buf[i]; i++)
+        if (((unsigned char)buf[i] & 0xc0) != 0x80 && ++chars > max - 1)
+            break;
+    if (buf[i] && strlen(buf + i) > 0) {
+        size_t rest = 0;
+        for (size_t k = i; buf[k]; k++)
+            rest += ((unsigned char)buf[k] & 0xc0) != 0x80;
+        if (rest > 1) {   /* more than one character left: cut and mark */
+            while (i > 0 && buf[i - 1] == ' ')
+                i--;
+            memcpy(buf + i, "\xe2\x80\xa6", 4);   /* U+2026 and the terminator */
+        }
+    }
+    return buf;
+}
+
 /* the title, and the scenario (and year) on the line under it */
 void titles(chart *ch, const char *what, const char *scen, const char *year)
 {
