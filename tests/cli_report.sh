@@ -79,6 +79,20 @@ ok grep -q ">$third</text>" "$tmp/t/countries_burden.svg"
 top=$(awk -F, 'NR > 1 { print $6 }' "$tmp/t/prices.csv" | sort -g -r | head -1)
 ok test "$(attrs "$tmp/t/prices_top_sectors.svg" '//*[local-name()="rect"][@data-series="exact"]/@data-v' | head -1)" = "$top"
 
+# every chart has a title, a one-line reading guide and its unit, as real <text>
+for f in "$tmp"/t/*.svg; do
+    ok test -n "$(xmllint --xpath 'string(//*[local-name()="text"][@class="title"])' "$f")"
+    ok test -n "$(xmllint --xpath 'string(//*[local-name()="text"][@class="guide"])' "$f")"
+    # the unit: under the value axis, or (the map) beside the colour legend
+    ok test -n "$(xmllint --xpath 'string(//*[local-name()="text"][@class="unit"])' "$f")$(grep -o '<g class="legend">' "$f")"
+done
+# help
+check_msg report_help 0 "" -- "$W" report --help
+ok grep -q "^usage: wiot report PATH" "$tmp/out"
+check_msg main_help 0 "" -- "$W" --help
+ok grep -q "^  report        re-render the SVG charts and report.html" "$tmp/out"
+ok grep -q "no-report turns that off" "$tmp/out"
+
 # --- self-contained: no request can leave the page
 ok grep -q "Content-Security-Policy\" content=\"default-src 'none'" "$tmp/t/report.html"
 ok sh -c "! grep -Eiq 'https?:|src=|url\(|@import|<script|<link|<img|<iframe|<object' '$tmp/t/report.html'"
