@@ -52,6 +52,16 @@ ok test "$4" -gt 30     # non-white pixels per mille
 ok test "$("$P" "$OUT/report.png" count CC79A7)" -gt 5000
 ok test "$("$P" "$OUT/report.png" count 67001F)" -gt 2000
 
+# the HTML parser kept every inline chart: as many <svg> elements in the DOM Chromium
+# built as figures in the file (5 for the default run)
+prof=$(mktemp -d "$tmp/prof.XXXXXX")
+timeout 120 "$B" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$prof" --dump-dom "file://$tmp/t/report.html" > "$tmp/dom.html" 2>"$tmp/chromium.log"
+is dom_svgs "$(grep -o '<svg ' "$tmp/dom.html" | wc -l)" "$(grep -o '<figure>' "$tmp/t/report.html" | wc -l)"
+is dom_figures "$(grep -o '<figure>' "$tmp/dom.html" | wc -l)" 5
+ok grep -q '<text x="[0-9.]*" y="[0-9.]*" font-size="10.0" fill="#333333" class="val">0.2596</text>' "$tmp/dom.html"
+
 # 3. the colour under the largest bar (the first bar: sorted) of the consumer-price chart
 S="$tmp/t/countries_consumer_prices.svg"
 h=$(attr "$S" '/*/@height')

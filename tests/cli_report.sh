@@ -93,6 +93,13 @@ check_msg main_help 0 "" -- "$W" --help
 ok grep -q "^  report        re-render the SVG charts and report.html" "$tmp/out"
 ok grep -q "no-report turns that off" "$tmp/out"
 
+# SOURCE_DATE_EPOCH: the same CSVs render to the same bytes
+mkdir "$tmp/r1" "$tmp/r2" && cp "$tmp"/t/*.csv "$tmp/r1" && cp "$tmp"/t/*.csv "$tmp/r2"
+SOURCE_DATE_EPOCH=1767225600 "$W" report --quiet "$tmp/r1" && SOURCE_DATE_EPOCH=1767225600 "$W" report --quiet "$tmp/r2"
+ok sh -c "sed 's#$tmp/r1#X#g' '$tmp/r1/report.html' > '$tmp/h1'; sed 's#$tmp/r2#X#g' '$tmp/r2/report.html' | cmp -s - '$tmp/h1'"
+ok grep -q '<tr><th>rendered at (UTC)</th><td>2026-01-01T00:00:00Z</td></tr>' "$tmp/r1/report.html"
+ok cmp -s "$tmp/r1/countries_map.svg" "$tmp/r2/countries_map.svg"
+
 # --- self-contained: no request can leave the page
 ok grep -q "Content-Security-Policy\" content=\"default-src 'none'" "$tmp/t/report.html"
 ok sh -c "! grep -Eiq 'https?:|src=|url\(|@import|<script|<link|<img|<iframe|<object' '$tmp/t/report.html'"

@@ -293,7 +293,10 @@ static void page(sbuf *b, const char *title, const prov *p, const report_prov *p
         sb_add(&fl, "%s%s (%s)", i ? ", " : "", files[i], kinds[i]);
     row(b, "rendered from", fl.p ? fl.p : "");
     sb_free(&fl);
-    time_t now = time(NULL);
+    /* SOURCE_DATE_EPOCH (reproducible builds' convention) fixes the time, so two
+     * renderings of the same CSVs are byte-identical */
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
     struct tm tm;
     char when[40] = "";
     if (gmtime_r(&now, &tm))
