@@ -45,7 +45,7 @@ int cli_report(const opts *o, const char *cmd, int argc, char **argv)
 {
     if (!o->out || o->no_report)
         return 0;
-    report_prov pv = {cmd, argc, argv, sector_name};
+    report_prov pv = {cmd, argc, argv, sector_name, o->source};
     char err[REPORT_ERRSZ] = "";
     int written = 0;
     if (report_build(o->out, &pv, &written, err, sizeof err)) {
@@ -81,7 +81,7 @@ int cmd_report(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     if (!path)
         return usage_error("report", "give the OUTDIR (or CSV file) of an earlier run");
-    report_prov pv = {"report", 0, NULL, sector_name};
+    report_prov pv = {"report", 0, NULL, sector_name, NULL};
     char err[REPORT_ERRSZ] = "";
     int written = 0;
     if (report_build(path, &pv, &written, err, sizeof err)) {

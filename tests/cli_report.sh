@@ -157,6 +157,20 @@ ok test -s "$tmp/content_crossings.svg"
 # products of KOR crossing 0.1 %: the CSV's count
 kor=$(awk -F, '$1 == "KOR" && $4 == 1' "$tmp/content.csv" | wc -l)
 ok test "$(attrs "$tmp/content_crossings.svg" '//*[local-name()="rect"][@data-label="KOR"][@data-series=">= 0.1 %"]/@data-v')" = "$kor"
+# --source CHN:c2,c12 names plain countries: the ranking is of products made outside
+# China, as the terminal's "highest made outside CHN" (CZE_c14 2.9351 % first)
+"$W" content --source CHN:c2,c12 --threshold 0.001,0.01 > "$tmp/content.out" 2>/dev/null
+first=$(awk '/highest made outside CHN/ { getline; print $1 "|" $(NF - 1); exit }' "$tmp/content.out")
+ok test "$first" = "CZE_c14|2.9351"
+ok test "$(xmllint --xpath 'string((//*[local-name()="rect"][@class="bar"])[1]/@data-label)' "$tmp/content_top_products.svg" | cut -d' ' -f1)" = CZE_c14
+ok grep -q '>2.9351</text>' "$tmp/content_top_products.svg"
+ok sh -c "! grep -q 'class=\"bar\" data-v=\"[^\"]*\" data-label=\"CHN_' '$tmp/content_top_products.svg'"
+ok test "$(grep -c 'class="bar"' "$tmp/content_top_products.svg")" -eq 25
+# re-rendered from run.json's argv: the same ranking
+mkdir "$tmp/cj" && cp "$tmp/content.csv" "$tmp/cj/"
+printf '{"command": "content", "argv": ["wiot", "content", "--source", "CHN:c2,c12", "-o", "c.csv"]}\n' > "$tmp/cj/run.json"
+"$W" report --quiet "$tmp/cj"
+ok cmp -s "$tmp/content_top_products.svg" "$tmp/cj/content_top_products.svg"
 "$W" tiva -o "$tmp/tiva.csv" >/dev/null 2>&1
 ok test -s "$tmp/tiva_map.svg"
 "$W" tiva --by-sector -o "$tmp/tivas.csv" >/dev/null 2>&1

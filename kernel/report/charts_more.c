@@ -177,15 +177,53 @@ int charts_content(const rcsv *c, const report_prov *pv, chart_list *L, char *er
         for (size_t t = 0; t < nt && k < C; t++)
             cnt[t * C + k] += !strcmp(rcsv_get(c, r, thr[t]), "1");
     }
-    order_desc(idx, sh, n);
-    size_t top = n < 25 ? n : 25;
+    /* the source's countries, when --source names plain country codes: the ranking is
+     * then of products made outside them, as the terminal summary's */
+    char src[256] = "", *srcc[32];
+    size_t nsrc = 0;
+    if (pv && pv->source) {
+        snprintf(src, sizeof src, "%s", pv->source);
+        char *colon = strchr(src, ':');
+        if (colon)
+            *colon = 0;
+        int plain = 1;
+        char *save = NULL;
+        for (char *tok = strtok_r(src, ",;", &save); tok && plain; tok = strtok_r(NULL, ",;", &save)) {
+            size_t l = strlen(tok);
+            plain = l >= 2 && l <= 3 && nsrc < 32 && strspn(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == l;
+            srcc[nsrc++] = tok;
+        }
+        if (!plain)
+            nsrc = 0;
+    }
+    double *key = malloc((n ? n : 1) * sizeof *key);
+    if (!key)
+        goto oom;
+    size_t outside = 0;
+    for (size_t r = 0; r < n; r++) {
+        int in = 0;
+        for (size_t k = 0; k < nsrc; k++)
+            in |= !strcmp(rcsv_get(c, r, cc), srcc[k]);
+        key[r] = in ? NAN : sh[r];
+        outside += !in && !isnan(sh[r]);
+    }
+    order_desc(idx, key, n);
+    free(key);
+    size_t top = outside < 25 ? outside : 25;
     chart *ch = add_chart(L, "top_products", CH_BARS, top, 1, 0, 0);
     if (!ch)
         goto oom;
     strcpy(L->file[L->n - 1], "content");
-    snprintf(ch->title, sizeof ch->title, "Products with the highest content of the source");
-    snprintf(ch->guide, sizeof ch->guide, "Share of each product's value that comes from the source, directly or "
-             "upstream; %s.", nt ? "dashed lines: thresholds, highlighted bars cross the first" : "top 25");
+    if (nsrc) {
+        snprintf(ch->title, sizeof ch->title, "Products made outside the source countries with the highest content");
+        snprintf(ch->sub, sizeof ch->sub, "source %s", pv->source);
+    } else {
+        snprintf(ch->title, sizeof ch->title, "Products with the highest content of the source");
+        if (pv && pv->source)
+            snprintf(ch->sub, sizeof ch->sub, "source %s", pv->source);
+    }
+    snprintf(ch->guide, sizeof ch->guide, "Share of each product's value from the source, directly or upstream%s.",
+             nt ? "; dashed: thresholds, highlighted: crosses the first" : "");
     snprintf(ch->unit, sizeof ch->unit, "%% of the product's value");
     ch->mult = 100;
     ch->dec = 4;

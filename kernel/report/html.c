@@ -408,6 +408,19 @@ int report_build(const char *path, const report_prov *pv, int *written, char *er
         snprintf(err, errsz, "%s: out of memory", path);
         return 1;
     }
+    /* the provenance first: run.json's argv may name content's --source */
+    read_run_json(dir, &p);
+    report_prov pv2 = {NULL, 0, NULL, NULL, NULL};
+    if (pv)
+        pv2 = *pv;
+    char source[256] = "";
+    const char *av = kv(&p, "argv");
+    if (!pv2.source && av) {
+        const char *q = strstr(av, "--source ");
+        if (q && sscanf(q + 9, "%255s", source) == 1)
+            pv2.source = source;
+    }
+    pv = &pv2;
     size_t keep = 0;
     for (size_t i = 0; i < nfiles; i++) {
         char fp[4608];
@@ -452,7 +465,6 @@ int report_build(const char *path, const report_prov *pv, int *written, char *er
             goto out;
         (*written)++;
     }
-    read_run_json(dir, &p);
     sb_free(&b);
     page(&b, path, &p, pv, L, files, kinds, keep);
     if (b.oom) {

@@ -109,6 +109,7 @@ typedef struct report_prov {   /* provenance when there is no run.json */
     char **argv;
     /* a sector code's name, or NULL (the CLI's classification lookup; may be NULL) */
     const char *(*sector_name)(const char *code, char *buf, size_t size);
+    const char *source;   /* wiot content's --source SPEC, or NULL (from run.json's argv) */
 } report_prov;
 
 enum { REPORT_MAX_CHARTS = 64 };

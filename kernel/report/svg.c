@@ -228,7 +228,7 @@ static double legend(sbuf *b, const chart *ch, double y)
         return y + 16;
     }
     if (ch->colour == COL_HIGHLIGHT) {
-        static const char *const nm[2] = {"at or above the threshold", "below"};
+        static const char *const nm[2] = {"at or above the first threshold", "below"};
         static const char *const cl[2] = {HI_COL, LO_COL};
         for (int k = 0; k < 2; k++) {
             sb_add(b, "<rect class=\"key\" x=\"%.1f\" y=\"%.1f\" width=\"11\" height=\"11\" fill=\"%s\"/>\n", x,
