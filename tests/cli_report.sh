@@ -115,6 +115,17 @@ ok sh -c "! grep -q 'class=\"bar\"' '$tmp'/z/*.svg '$tmp/z/report.html'"
 ok grep -q 'nothing to draw' "$tmp/z/countries_consumer_prices.svg"
 ok sh -c "! grep -o 'fill=\"#[0-9A-F]*\" d=' '$tmp/z/countries_map.svg' | grep -qv -e F7F7F7 -e D9D9D9"
 
+# --- a table whose codes name no country (pymrio's reg1..reg6): every chart but the map
+printf 'scenario,imposer,target,sector,rate\nmine,reg1,*,*,0.1\n' > "$tmp/s_py.csv"
+"$W" tariff -t ../data/examples/pymrio_test_mrio.csv -s "$tmp/s_py.csv" -n mine -o "$tmp/py" --quiet 2>/dev/null
+ok sh -c "cd '$tmp/py' && ls | tr '\n' ' ' | grep -qx 'countries.csv countries_burden.svg countries_consumer_prices.svg countries_costs.svg prices.csv prices_top_sectors.svg report.html '"
+for f in "$tmp"/py/*.svg "$tmp/py/report.html"; do ok xml_ok "$f"; done
+# codes the map cannot place are named under it: an ICIO-like table with a made-up code
+awk -F, 'NR == 1 || $2 != "MLT"' "$tmp/t/countries.csv" | sed 's/,TWN,/,XYZ1,/' > "$tmp/odd.csv"
+"$W" report --quiet "$tmp/odd.csv"
+ok grep -q 'codes that name no country: XYZ1 0.0174' "$tmp/odd_map.svg"
+ok sh -c "! grep -q 'too small to draw' '$tmp/odd_map.svg'"
+
 # --- --no-report
 "$W" tariff --no-report --quiet -o "$tmp/n" 2>/dev/null
 ok sh -c "cd '$tmp/n' && ls | tr '\n' ' ' | grep -qx 'countries.csv prices.csv '"

@@ -98,6 +98,14 @@ double map_frame_height(void)
     return 467.2;
 }
 
+size_t map_known(const chart *ch)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < ch->n; i++)
+        k += map_iso3(ch->label[i]) != NULL;
+    return k;
+}
+
 int map_svg(sbuf *b, const chart *ch, double y0)
 {
     const double s = (800.0 - 24) / 960.0, fh = map_frame_height();
@@ -195,20 +203,27 @@ int map_svg(sbuf *b, const chart *ch, double y0)
            x + 60, ly, NONE_COL);
     sb_add(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#333333\">not in the table%s</text>\n", x + 80,
            ly + 9, row >= 0 ? "; others: rest of world" : "");
-    /* table countries without a shape at 1:110m */
+    /* table countries without a shape at 1:110m, and codes that name no country */
     sbuf miss;
     sb_init(&miss);
-    for (size_t i = 0; i < ch->n; i++) {
-        const char *c = map_iso3(ch->label[i]);
-        if (!drawn[i] && (!c || strcmp(c, "ROW"))) {
-            char num[64];
-            fmt_num(num, sizeof num, ch->v[i], ch->mult, ch->dec);
-            sb_add(&miss, "%s%s %s", miss.len ? ", " : "", ch->label[i], num);
+    for (int unknown = 0; unknown < 2; unknown++) {
+        size_t n0 = miss.len;
+        for (size_t i = 0; i < ch->n; i++) {
+            const char *c = map_iso3(ch->label[i]);
+            if (!drawn[i] && (unknown ? !c : c && strcmp(c, "ROW"))) {
+                char num[64];
+                fmt_num(num, sizeof num, ch->v[i], ch->mult, ch->dec);
+                if (miss.len == n0)
+                    sb_add(&miss, "%s%s", n0 ? "; " : "", unknown ? "codes that name no country: "
+                                                                 : "too small to draw at 1:110m: ");
+                else
+                    sb_add(&miss, ", ");
+                sb_add(&miss, "%s %s", ch->label[i], num);
+            }
         }
     }
     if (miss.len) {
-        sb_add(b, "<text class=\"missing\" x=\"12\" y=\"%.1f\" font-size=\"10\" fill=\"#555555\">"
-                  "too small to draw at 1:110m: ", ly + 38);
+        sb_add(b, "<text class=\"missing\" x=\"12\" y=\"%.1f\" font-size=\"10\" fill=\"#555555\">", ly + 38);
         sb_esc(b, miss.p);
         sb_add(b, "</text>\n");
     }

@@ -200,6 +200,17 @@ int report_csv_charts(const rcsv *c, const char *stem, const report_prov *pv, ch
     size_t first = L->n;
     if (k->fn(c, pv, L, err, errsz))
         return 1;
+    /* a table whose codes name no country (reg1, reg2, ...) gets no map */
+    for (size_t i = first; i < L->n;) {
+        if (L->ch[i].kind == CH_MAP && map_known(&L->ch[i]) == 0) {
+            chart_free(&L->ch[i]);
+            memmove(&L->ch[i], &L->ch[i + 1], (L->n - i - 1) * sizeof *L->ch);
+            memmove(L->file[i], L->file[i + 1], (L->n - i - 1) * sizeof *L->file);
+            L->n--;
+        } else {
+            i++;
+        }
+    }
     for (size_t i = first; i < L->n; i++) {
         char id[128];
         snprintf(id, sizeof id, "%.60s_%.60s", stem, L->ch[i].id);

@@ -101,6 +101,7 @@ void fmt_num(char *buf, size_t size, double v, double mult, int dec);
 const char *map_iso3(const char *code);
 int map_svg(sbuf *b, const chart *ch, double y0);   /* the map body of a CH_MAP chart */
 double map_frame_height(void);   /* of the outlines' 960-wide frame */
+size_t map_known(const chart *ch);   /* labels with an ISO 3166 code (or RoW) */
 
 /* ------------------------------------------------------------- report */
 typedef struct report_prov {   /* provenance when there is no run.json */
