@@ -104,8 +104,9 @@ int cmd_content(int argc, char **argv);   /* cli_exposure.c */
 int cmd_tiva(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 const char *role_name(int role);
-/* charts and report.html of an -o output (kernel/cli_report.c, kernel/report/): called
- * after the CSV files are in place; nothing without -o or with --no-report; 0 or 1 */
+/* charts and report.html of an -o output (kernel/cli_report.c, kernel/report/): call it
+ * once the CSV files (and run.json, which gives the provenance) are in place; nothing
+ * without -o or with --no-report; 0, or 1 with the reason printed */
 int cli_report(const opts *o, const char *cmd, int argc, char **argv);
 int cmd_report(int argc, char **argv);
 

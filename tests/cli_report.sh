@@ -177,6 +177,9 @@ ok test "$(xmllint --xpath 'string((//*[local-name()="rect"][@class="bar"])[1]/@
 ok grep -q '>2.9351</text>' "$tmp/content_top_products.svg"
 ok sh -c "! grep -q 'class=\"bar\" data-v=\"[^\"]*\" data-label=\"CHN_' '$tmp/content_top_products.svg'"
 ok test "$(grep -c 'class="bar"' "$tmp/content_top_products.svg")" -eq 25
+# the map: China, the source, grey and off the scale, whose top is then CZE's 2.9351 %
+ok grep -q '<path class="c source" data-iso="CHN" data-code="CHN" data-v="[0-9.e-]*" fill="#636363"' "$tmp/content_map.svg"
+ok grep -q '>2.9351</text>' "$tmp/content_map.svg"
 # re-rendered from run.json's argv: the same ranking
 mkdir "$tmp/cj" && cp "$tmp/content.csv" "$tmp/cj/"
 printf '{"command": "content", "argv": ["wiot", "content", "--source", "CHN:c2,c12", "-o", "c.csv"]}\n' > "$tmp/cj/run.json"

@@ -284,10 +284,15 @@ int charts_content(const rcsv *c, const report_prov *pv, chart_list *L, char *er
     snprintf(mp->unit, sizeof mp->unit, "%%");
     mp->mult = 100;
     mp->dec = 4;
+    if (nsrc)
+        snprintf(mp->guide, sizeof mp->guide, "Darker = a product made there holds more of the source's value (5 "
+                 "steps up to the largest); grey: the source, off the scale.");
     for (size_t k = 0; k < C; k++) {
         if (!(mp->label[k] = xdup(countries[k])))
             goto oom;
         mp->v[k] = mx[k];
+        for (size_t q = 0; q < nsrc; q++)   /* on a map, cls = 1: the source, off the colour scale */
+            mp->cls[k] |= !strcmp(countries[k], srcc[q]);
     }
     rc = 0;
     goto out;

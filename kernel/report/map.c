@@ -57,6 +57,7 @@ static const char *const NEG[5] = {"#D1E5F0", "#92C5DE", "#4393C3", "#2166AC", "
 static const char *const POS[5] = {"#FDDBC7", "#F4A582", "#D6604D", "#B2182B", "#67001F"};
 #define ZERO_COL "#F7F7F7"
 #define NONE_COL "#D9D9D9"
+#define SOURCE_COL "#636363"
 
 static const char *shade(double v, double vmax)
 {
@@ -110,9 +111,11 @@ int map_svg(sbuf *b, const chart *ch, double y0)
 {
     const double s = (800.0 - 24) / 960.0, fh = map_frame_height();
     double vmax = 0;
-    int neg = 0;
+    int neg = 0, src = 0;
     for (size_t i = 0; i < ch->n; i++)
-        if (!isnan(ch->v[i])) {
+        src |= ch->cls[i] != 0;
+    for (size_t i = 0; i < ch->n; i++)
+        if (!isnan(ch->v[i]) && !ch->cls[i]) {   /* cls = 1: the source, off the scale */
             vmax = fabs(ch->v[i]) > vmax ? fabs(ch->v[i]) : vmax;
             neg |= ch->v[i] < 0;
         }
@@ -145,13 +148,15 @@ int map_svg(sbuf *b, const chart *ch, double y0)
                 drawn[i] = 1;
             char num[64];
             fmt_num(num, sizeof num, v, ch->mult, ch->dec);
-            sb_add(b, "<path class=\"c%s\" data-iso=\"%s\"", i < 0 ? " none" : as_row ? " row" : "", iso);
+            int is_src = i >= 0 && ch->cls[i];
+            sb_add(b, "<path class=\"c%s\" data-iso=\"%s\"", i < 0 ? " none" : as_row ? " row" : is_src ? " source" : "",
+                   iso);
             if (i >= 0) {
                 sb_add(b, " data-code=\"");
                 sb_esc(b, ch->label[i]);
                 sb_add(b, "\" data-v=\"%.10g\"", v);
             }
-            sb_add(b, " fill=\"%s\" d=\"", i >= 0 ? shade(v, vmax) : NONE_COL);
+            sb_add(b, " fill=\"%s\" d=\"", is_src ? SOURCE_COL : i >= 0 ? shade(v, vmax) : NONE_COL);
             sb_put(b, tab + 1, (size_t)(nl - tab - 1));
             sb_add(b, "\"><title>");
             sb_esc(b, name);
@@ -167,6 +172,8 @@ int map_svg(sbuf *b, const chart *ch, double y0)
                 sb_esc(b, ch->label[i]);
                 sb_add(b, "): %s ", num);
                 sb_esc(b, ch->unit);
+                if (is_src)
+                    sb_add(b, ", the source");
             }
             sb_add(b, "</title></path>\n");
         }
@@ -203,6 +210,10 @@ int map_svg(sbuf *b, const chart *ch, double y0)
            x + 60, ly, NONE_COL);
     sb_add(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#333333\">not in the table%s</text>\n", x + 80,
            ly + 9, row >= 0 ? "; others: rest of world" : "");
+    if (src)
+        sb_add(b, "<rect class=\"key\" x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"10\" fill=\"%s\"/>\n"
+                  "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#333333\">the source</text>\n",
+               x + 60, ly + 16, SOURCE_COL, x + 80, ly + 25);
     /* table countries without a shape at 1:110m, and codes that name no country */
     sbuf miss;
     sb_init(&miss);
