@@ -66,11 +66,13 @@ ok test "$(head -1 "$tmp/lab")" = USA
 usa=$(awk '$1 == "USA" { print $3; exit }' "$tmp/tariff.out")
 ok grep -q ">$usa</text>" "$S"
 ok test -n "$usa"
-# the map: USA has the largest change, so the darkest red; the RoW countries take RoW's value
+# the map: USA is in the top fifth of the changes, the darkest red; RoW countries take RoW's value
 M="$tmp/t/countries_map.svg"
 ok grep -q 'data-iso="USA" data-code="USA" data-v="[0-9.e-]*" fill="#67001F"' "$M"
 ok grep -q 'class="c" data-iso="BRA" data-code="BRA"' "$M"
-ok grep -q 'class="c row" data-iso="ARG" data-code="RoW"' "$M"
+ok grep -q 'class="c row" data-iso="ARG" data-code="RoW" data-v="[0-9.e-]*" fill="#[0-9A-F]*" fill-opacity="0.45"' "$M"
+# quintile classes: the 8 largest of the 41 positive changes (the top fifth) are the darkest
+ok test "$(grep -c 'class="c" data-iso="[A-Z]*" data-code="[A-Za-z]*" data-v="[0-9.e-]*" fill="#67001F"' "$M")" -ge 5
 ok grep -q 'class="c" data-iso="TWN" data-code="TWN"' "$M"
 # the burden split adds up the CSV's extra cost by role
 third=$(awk -F, 'NR > 1 && $3 == "third" { s += $6 } END { printf "%.1f", s }' "$tmp/t/countries.csv")

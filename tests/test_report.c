@@ -144,8 +144,8 @@ Test(report, map_codes)
     cr_assert_null(map_iso3("c12"));
 }
 
-/* colours: 5 equal steps of |v| / max|v| each side of zero (RdBu); RoW shapes take
- * RoW's value; Taiwan is its own shape; Malta has none at 1:110m and is listed */
+/* colours: quintile classes each side of zero (RdBu); RoW shapes take RoW's value;
+ * Taiwan is its own shape; Malta has none at 1:110m and is listed */
 Test(report, map_colours_and_rest_of_world)
 {
     const double v[] = {0.01, -0.0041, 0.001, 0.0, 0.002};
@@ -156,11 +156,13 @@ Test(report, map_colours_and_rest_of_world)
     sbuf b;
     sb_init(&b);
     cr_assert(chart_svg(&b, &ch, 1) == 0);
-    /* USA: |v| = max -> class 5 (#67001F); CHN: 0.41 of max -> class 3 blue (#4393C3) */
-    cr_assert(strstr(b.p, "data-iso=\"USA\" data-code=\"USA\" data-v=\"0.01\" fill=\"#67001F\""));
-    cr_assert(strstr(b.p, "data-iso=\"CHN\" data-code=\"CHN\" data-v=\"-0.0041\" fill=\"#4393C3\""));
+    /* positives sorted 0.001 (RoW), 0.002 (MLT), 0.01 (USA): class ends a_ceil(k m / 5) =
+     * 0.001, 0.002, 0.002, 0.01, 0.01 -> USA class 4 (#B2182B; classes 4 and 5 end at the
+     * same value, the first wins), RoW class 1; CHN, the only negative: class 1 (#D1E5F0) */
+    cr_assert(strstr(b.p, "data-iso=\"USA\" data-code=\"USA\" data-v=\"0.01\" fill=\"#B2182B\""));
+    cr_assert(strstr(b.p, "data-iso=\"CHN\" data-code=\"CHN\" data-v=\"-0.0041\" fill=\"#D1E5F0\""));
     cr_assert(strstr(b.p, "data-iso=\"TWN\" data-code=\"TWN\" data-v=\"0\" fill=\"#F7F7F7\""));
-    /* France is not in this table: drawn as RoW (0.1 of max -> class 1) */
+    /* France is not in this table: drawn as RoW (class 1) */
     cr_assert(strstr(b.p, "<path class=\"c row\" data-iso=\"FRA\" data-code=\"RoW\" data-v=\"0.001\" fill=\"#FDDBC7\""));
     cr_assert(strstr(b.p, "too small to draw at 1:110m: MLT 0.2000"));
     size_t shapes = 0;

@@ -280,13 +280,13 @@ int charts_content(const rcsv *c, const report_prov *pv, chart_list *L, char *er
     strcpy(L->file[L->n - 1], "content");
     snprintf(mp->title, sizeof mp->title, "Highest content share among each country's products");
     snprintf(mp->guide, sizeof mp->guide, "Darker = some product made in the country holds more of the source's "
-             "value (5 equal steps up to the largest).");
+             "value (5 classes, each about a fifth of the countries).");
     snprintf(mp->unit, sizeof mp->unit, "%%");
     mp->mult = 100;
     mp->dec = 4;
     if (nsrc)
         snprintf(mp->guide, sizeof mp->guide, "Darker = a product made there holds more of the source's value (5 "
-                 "steps up to the largest); grey: the source, off the scale.");
+                 "classes, each a fifth of the countries); grey: the source, off the scale.");
     for (size_t k = 0; k < C; k++) {
         if (!(mp->label[k] = xdup(countries[k])))
             goto oom;
@@ -357,7 +357,7 @@ int charts_tiva(const rcsv *c, const report_prov *pv, chart_list *L, char *err, 
         strcpy(L->file[L->n - 1], "tiva");
         snprintf(mp->title, sizeof mp->title, "Foreign value added in gross exports, world map");
         snprintf(mp->guide, sizeof mp->guide, "Darker = a larger share of the country's exports is value added "
-                 "abroad (5 equal steps up to the largest).");
+                 "abroad (5 classes, each about a fifth of the countries).");
         snprintf(mp->unit, sizeof mp->unit, "%%");
         mp->mult = 100;
         mp->dec = 2;

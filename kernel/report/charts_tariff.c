@@ -193,7 +193,7 @@ int charts_tariff_countries(const rcsv *c, const report_prov *pv, chart_list *L,
         strcpy(L->file[L->n - 1], "tariff");
         titles(ch, "Consumer-price change, world map", scen[0], y_last);
         snprintf(ch->guide, sizeof ch->guide, "Red: the consumer basket gets dearer, blue: cheaper; darker = larger "
-                 "change (5 equal steps up to the largest).");
+                 "change (5 classes, each about a fifth of the countries).");
         snprintf(ch->unit, sizeof ch->unit, "%%");
         ch->mult = 100;
         ch->dec = 4;

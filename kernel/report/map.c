@@ -59,15 +59,54 @@ static const char *const POS[5] = {"#FDDBC7", "#F4A582", "#D6604D", "#B2182B", "
 #define NONE_COL "#D9D9D9"
 #define SOURCE_COL "#636363"
 
-static const char *shade(double v, double vmax)
+/* Colour classes: on each side of zero, quintiles of the countries' values (each
+ * class about a fifth of them: skewed values, one or two countries far ahead, still
+ * shade the rest apart). edge[k] = the largest |v| of class k + 1. */
+typedef struct classes {
+    double pos[5], neg[5];
+    int npos, nneg;
+} classes;
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int make_classes(const chart *ch, classes *k)
+{
+    memset(k, 0, sizeof *k);
+    double *a = malloc((ch->n ? ch->n : 1) * sizeof *a);
+    if (!a)
+        return 1;
+    for (int side = 0; side < 2; side++) {
+        size_t m = 0;
+        for (size_t i = 0; i < ch->n; i++) {
+            double v = ch->v[i];
+            if (!isnan(v) && !ch->cls[i] && (side ? v < 0 : v > 0))
+                a[m++] = fabs(v);
+        }
+        qsort(a, m, sizeof *a, cmp_dbl);
+        double *e = side ? k->neg : k->pos;
+        for (size_t j = 0; j < 5 && m; j++)   /* nearest rank: the ceil((j+1) m / 5)-th value */
+            e[j] = a[((j + 1) * m + 4) / 5 - 1];
+        *(side ? &k->nneg : &k->npos) = (int)m;
+    }
+    free(a);
+    return 0;
+}
+
+static const char *shade(double v, const classes *k)
 {
     if (isnan(v))
         return NONE_COL;
-    if (v == 0 || !(vmax > 0))
+    if (v == 0)
         return ZERO_COL;
-    int k = (int)ceil(fabs(v) / vmax * 5) - 1;
-    k = k < 0 ? 0 : k > 4 ? 4 : k;
-    return v < 0 ? NEG[k] : POS[k];
+    const double *e = v < 0 ? k->neg : k->pos;
+    int j = 0;
+    while (j < 4 && fabs(v) > e[j])
+        j++;
+    return v < 0 ? NEG[j] : POS[j];
 }
 
 /* the table country drawn for shape iso (-1: none) */
@@ -110,15 +149,13 @@ size_t map_known(const chart *ch)
 int map_svg(sbuf *b, const chart *ch, double y0)
 {
     const double s = (800.0 - 24) / 960.0, fh = map_frame_height();
-    double vmax = 0;
-    int neg = 0, src = 0;
+    int src = 0;
     for (size_t i = 0; i < ch->n; i++)
-        src |= ch->cls[i] != 0;
-    for (size_t i = 0; i < ch->n; i++)
-        if (!isnan(ch->v[i]) && !ch->cls[i]) {   /* cls = 1: the source, off the scale */
-            vmax = fabs(ch->v[i]) > vmax ? fabs(ch->v[i]) : vmax;
-            neg |= ch->v[i] < 0;
-        }
+        src |= ch->cls[i] != 0;   /* cls = 1: the source, off the colour scale */
+    classes cl;
+    if (make_classes(ch, &cl))
+        return 1;
+    const int neg = cl.nneg > 0;
     long row = find(ch, "ROW");
     char *drawn = calloc(ch->n ? ch->n : 1, 1);
     if (!drawn)
@@ -156,7 +193,10 @@ int map_svg(sbuf *b, const chart *ch, double y0)
                 sb_esc(b, ch->label[i]);
                 sb_add(b, "\" data-v=\"%.10g\"", v);
             }
-            sb_add(b, " fill=\"%s\" d=\"", is_src ? SOURCE_COL : i >= 0 ? shade(v, vmax) : NONE_COL);
+            /* the rest of the world's countries in its colour, faded: one value over much
+             * of the land would otherwise outweigh the countries the table has */
+            sb_add(b, " fill=\"%s\"%s d=\"", is_src ? SOURCE_COL : i >= 0 ? shade(v, &cl) : NONE_COL,
+                   as_row ? " fill-opacity=\"0.45\"" : "");
             sb_put(b, tab + 1, (size_t)(nl - tab - 1));
             sb_add(b, "\"><title>");
             sb_esc(b, name);
@@ -181,7 +221,7 @@ int map_svg(sbuf *b, const chart *ch, double y0)
     }
     sb_add(b, "</g>\n");
     /* legend: 5 classes each side of zero (only the positive side when nothing is
-     * negative), class k covering (k-1, k] / 5 of the largest absolute value */
+     * negative), each labelled with its upper end (the lower end on the negative side) */
     const double ly = y0 + fh * s + 14;
     double x = 12;
     sb_add(b, "<g class=\"legend\">\n");
@@ -193,9 +233,9 @@ int map_svg(sbuf *b, const chart *ch, double y0)
         if (k == 0)
             snprintf(lab, sizeof lab, "0");
         else
-            fmt_num(lab, sizeof lab, vmax * k / 5.0, ch->mult, ch->dec);
-        if (k != 0 && k != 5 && k != -5 && (k & 1))
-            lab[0] = 0;   /* every other edge, to keep the labels apart */
+            fmt_num(lab, sizeof lab, k < 0 ? -cl.neg[-k - 1] : cl.pos[k - 1], ch->mult, ch->dec);
+        if (k != 0 && (k < 0 ? cl.nneg : cl.npos) == 0)
+            lab[0] = 0;
         if (lab[0]) {
             sb_add(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9.5\" text-anchor=\"%s\" fill=\"#333333\">",
                    k == 0 ? x + 22 : k < 0 ? x : x + 44, ly + 22, k == 0 ? "middle" : k < 0 ? "start" : "end");
@@ -208,8 +248,17 @@ int map_svg(sbuf *b, const chart *ch, double y0)
     sb_esc(b, ch->unit);
     sb_add(b, "</text>\n<rect class=\"key\" x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"10\" fill=\"%s\"/>\n",
            x + 60, ly, NONE_COL);
-    sb_add(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#333333\">not in the table%s</text>\n", x + 80,
-           ly + 9, row >= 0 ? "; others: rest of world" : "");
+    sb_add(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#333333\">not in the table</text>\n", x + 80,
+           ly + 9);
+    if (row >= 0) {
+        char num[64];
+        fmt_num(num, sizeof num, ch->v[row], ch->mult, ch->dec);
+        sb_add(b, "<rect class=\"key\" x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"10\" fill=\"%s\" "
+                  "fill-opacity=\"0.45\"/>\n<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#333333\">"
+                  "faded: the table's rest of the world (", x + 180, ly, shade(ch->v[row], &cl), x + 200, ly + 9);
+        sb_esc(b, ch->label[row]);
+        sb_add(b, ", %s)</text>\n", num);
+    }
     if (src)
         sb_add(b, "<rect class=\"key\" x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"10\" fill=\"%s\"/>\n"
                   "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#333333\">the source</text>\n",
