@@ -285,3 +285,33 @@ Test(report, tariff_charts_from_csv)
     rcsv_free(&c);
     unlink(p);
 }
+
+/* a table with many countries (Eora: 190) draws the 60 largest, says so, and keeps
+ * every country on the map */
+Test(report, many_countries_capped)
+{
+    char *text = malloc(80 * 70 + 200);
+    cr_assert(text);
+    strcpy(text, "scenario,country,role,consumer_price,final_price_all,extra_cost_musd,tariff_revenue_musd\n");
+    for (int i = 0; i < 70; i++)
+        sprintf(text + strlen(text), "s,Q%c%c,third,%g,0,%d,0\n", 'A' + i / 26, 'A' + i % 26, 0.0001 * (i + 1), i);
+    const char *p = write_tmp(text);
+    free(text);
+    char err[REPORT_ERRSZ];
+    rcsv c;
+    cr_assert(rcsv_load(p, &c, err, sizeof err) == 0, "%s", err);
+    chart_list *L = calloc(1, sizeof *L);
+    const char *kind;
+    cr_assert(report_csv_charts(&c, "countries", NULL, L, &kind, err, sizeof err) == 0, "%s", err);
+    cr_assert_str_eq(L->ch[0].id, "countries_consumer_prices");
+    cr_assert_eq(L->ch[0].n, 60);
+    cr_assert_str_eq(L->ch[0].label[0], "QCR");   /* the largest first: i = 69 */
+    assert_close(L->ch[0].v[59], 0.0011, 1e-18);   /* %g of 0.0011 read back: exact to the double */
+    cr_assert_str_eq(L->ch[0].note, "the 60 largest changes of 70 countries (all are in the CSV and on the map)");
+    cr_assert_str_eq(L->ch[1].id, "countries_map");
+    cr_assert_eq(L->ch[1].n, 70, "the map keeps every country");
+    chart_list_free(L);
+    free(L);
+    rcsv_free(&c);
+    unlink(p);
+}

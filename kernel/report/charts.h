@@ -5,7 +5,8 @@
 
 #include "report.h"
 
-enum { TOP = 20 };   /* rows of the "most affected" charts */
+enum { TOP = 20 };       /* rows of the "most affected" charts */
+enum { MAXROWS = 60 };   /* rows of a by-country chart (Eora has 190 countries) */
 
 /* a new chart at the end of L (NULL when out of memory or L is full) */
 chart *add_chart(chart_list *L, const char *id, int kind, size_t n, size_t ns, int band, int x);

@@ -110,7 +110,8 @@ int charts_sweep_draws(const rcsv *c, const report_prov *pv, chart_list *L, char
             rcsv_num(c, r, c95, &v[2 * C + r], err, errsz) || (r == 0 && rcsv_num(c, r, cd, &draws, err, errsz)))
             goto out;
     order_desc(idx, v, C);
-    chart *ch = add_chart(L, "draws", CH_BAND, C, 1, 1, 0);
+    const size_t nb = C < MAXROWS ? C : MAXROWS;
+    chart *ch = add_chart(L, "draws", CH_BAND, nb, 1, 1, 0);
     if (!ch)
         goto oom;
     strcpy(L->file[L->n - 1], "sweep --draws");
@@ -121,7 +122,9 @@ int charts_sweep_draws(const rcsv *c, const report_prov *pv, chart_list *L, char
     ch->mult = 100;
     ch->dec = 4;
     ch->colour = COL_ROLE;
-    for (size_t i = 0; i < C; i++) {
+    if (nb < C)
+        snprintf(ch->note, sizeof ch->note, "the %zu largest medians of %zu countries (all are in the CSV)", nb, C);
+    for (size_t i = 0; i < nb; i++) {
         size_t r = idx[i];
         if (!(ch->label[i] = xdup(rcsv_get(c, r, cc))))
             goto oom;
@@ -310,7 +313,7 @@ int charts_tiva(const rcsv *c, const report_prov *pv, chart_list *L, char *err, 
 {
     const int cc = rcsv_col(c, "country"), cse = rcsv_col(c, "sector"), cf = rcsv_col(c, "fva_share"),
               cw = rcsv_col(c, "forward_share");
-    const size_t n = c->nrow, top = cse >= 0 ? (n < 25 ? n : 25) : n;
+    const size_t n = c->nrow, top = cse >= 0 ? (n < 25 ? n : 25) : n < MAXROWS ? n : MAXROWS;
     int rc = 1;
     double *v = malloc((n ? n : 1) * 2 * sizeof *v);
     size_t *idx = malloc((n ? n : 1) * sizeof *idx);
@@ -335,6 +338,9 @@ int charts_tiva(const rcsv *c, const report_prov *pv, chart_list *L, char *err, 
         snprintf(ch->title, sizeof ch->title, "%s%s", titles[k], cse >= 0 ? ", top country-sectors" : "");
         snprintf(ch->guide, sizeof ch->guide, "%s", guides[k]);
         snprintf(ch->unit, sizeof ch->unit, "%% of gross exports");
+        if (cse < 0 && top < n)
+            snprintf(ch->note, sizeof ch->note, "the %zu largest of %zu countries (all are in the CSV and on the map)",
+                     top, n);
         ch->mult = 100;
         ch->dec = 2;
         for (size_t i = 0; i < top; i++) {

@@ -157,7 +157,8 @@ int charts_tariff_countries(const rcsv *c, const report_prov *pv, chart_list *L,
         /* consumer prices by country, coloured by role (first-order beside exact when the
          * CSV has both) */
         int two = cf >= 0;
-        chart *ch = add_chart(L, "consumer_prices", two ? CH_GROUPED : CH_BARS, C, two ? 2 : 1, 0, 0);
+        const size_t nb = C < MAXROWS ? C : MAXROWS;
+        chart *ch = add_chart(L, "consumer_prices", two ? CH_GROUPED : CH_BARS, nb, two ? 2 : 1, 0, 0);
         if (!ch)
             goto oom;
         strcpy(L->file[L->n - 1], "tariff");
@@ -174,15 +175,18 @@ int charts_tariff_countries(const rcsv *c, const report_prov *pv, chart_list *L,
             if (!ch->sname[0] || !ch->sname[1])
                 goto oom;
         }
+        if (nb < C)
+            snprintf(ch->note, sizeof ch->note, "the %zu largest changes of %zu countries (all are in the CSV and on "
+                     "the map)", nb, C);
         order_desc(idx, p, C);
-        for (size_t i = 0; i < C; i++) {
+        for (size_t i = 0; i < nb; i++) {
             size_t r = s.row[idx[i]];
             if (!(ch->label[i] = xdup(rcsv_get(c, r, cc))))
                 goto oom;
             ch->cls[i] = role_of(rcsv_get(c, r, cr));
             ch->v[i] = p[idx[i]];
             if (two)
-                ch->v[C + i] = fo[idx[i]];
+                ch->v[nb + i] = fo[idx[i]];
         }
     }
     if (nscen >= 1) {
