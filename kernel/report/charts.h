@@ -30,6 +30,11 @@ int column(const rcsv *c, const subset *s, int col, double *v, char *err, size_t
 /* a sector name cut to max characters with an ellipsis, in place in buf (which holds
  * it, at least 128 bytes); returns buf */
 char *clip_name(const char *name, size_t max, char *buf);
+/* the countries of the --source SPEC when it names plain codes ("CHN:c2,c12" -> CHN;
+ * "USA,MEX" -> USA, MEX), parsed into buf; 0 for groups (EU27), '*', exclusions or no
+ * source */
+size_t source_countries(const report_prov *pv, char *buf, size_t size, char **out, size_t max);
+int is_source(const char *code, char *const *src, size_t nsrc);
 /* the title, and the scenario (and year) on the line under it */
 void titles(chart *ch, const char *what, const char *scen, const char *year);
 

@@ -182,23 +182,8 @@ int charts_content(const rcsv *c, const report_prov *pv, chart_list *L, char *er
     }
     /* the source's countries, when --source names plain country codes: the ranking is
      * then of products made outside them, as the terminal summary's */
-    char src[256] = "", *srcc[32];
-    size_t nsrc = 0;
-    if (pv && pv->source) {
-        snprintf(src, sizeof src, "%s", pv->source);
-        char *colon = strchr(src, ':');
-        if (colon)
-            *colon = 0;
-        int plain = 1;
-        char *save = NULL;
-        for (char *tok = strtok_r(src, ",;", &save); tok && plain; tok = strtok_r(NULL, ",;", &save)) {
-            size_t l = strlen(tok);
-            plain = l >= 2 && l <= 3 && nsrc < 32 && strspn(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == l;
-            srcc[nsrc++] = tok;
-        }
-        if (!plain)
-            nsrc = 0;
-    }
+    char src[256], *srcc[32];
+    size_t nsrc = source_countries(pv, src, sizeof src, srcc, 32);
     double *key = malloc((n ? n : 1) * sizeof *key);
     if (!key)
         goto oom;

@@ -131,6 +131,32 @@ char *clip_name(const char *name, size_t max, char *buf)
     return buf;
 }
 
+size_t source_countries(const report_prov *pv, char *buf, size_t size, char **out, size_t max)
+{
+    size_t n = 0;
+    if (!pv || !pv->source || !size)
+        return 0;
+    snprintf(buf, size, "%s", pv->source);
+    char *colon = strchr(buf, ':'), *save = NULL;
+    if (colon)
+        *colon = 0;
+    for (char *tok = strtok_r(buf, ",;", &save); tok; tok = strtok_r(NULL, ",;", &save)) {
+        size_t l = strlen(tok);
+        if (n == max || l < 2 || l > 3 || strspn(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != l)
+            return 0;   /* a group (EU27), '*', an exclusion or too many: not plain codes */
+        out[n++] = tok;
+    }
+    return n;
+}
+
+int is_source(const char *code, char *const *src, size_t nsrc)
+{
+    for (size_t k = 0; k < nsrc; k++)
+        if (!strcmp(code, src[k]))
+            return 1;
+    return 0;
+}
+
 /* the title, and the scenario (and year) on the line under it */
 void titles(chart *ch, const char *what, const char *scen, const char *year)
 {
