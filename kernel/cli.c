@@ -1431,7 +1431,7 @@ static const char *MAIN_HELP =
     "  report        re-render the SVG charts and report.html of an earlier -o output\n"
     "  version       library version\n"
     "every command also takes --max-memory SIZE (e.g. 4G): refuse work that needs more\n"
-    "tariff, sweep, content and tiva -o also write SVG charts and a self-contained\n"
+    "tariff, sweep, content, tiva and extract -o also write SVG charts and a self-contained\n"
     "report.html beside the CSV files; --no-report turns that off\n";
 
 int main(int argc, char **argv)

@@ -583,6 +583,7 @@ int cmd_extract(int argc, char **argv)
             rc = 1;
         else
             printf("wrote %s\n", o.out);
+        rc = rc ? rc : cli_report(&o, "extract", argc, argv);
     }
 done:
     free(mask);

@@ -13,7 +13,7 @@
 static const char *REPORT_HELP =
     "usage: wiot report PATH\n"
     "Re-renders the charts of an earlier run from its CSV files: PATH is an -o OUTDIR\n"
-    "(every tariff, sweep, content or tiva CSV in it; writes PATH/report.html and\n"
+    "(every tariff, sweep, content, tiva or extract CSV in it; writes PATH/report.html and\n"
     "PATH/STEM_CHART.svg) or one such CSV file F.csv (writes F.html and F_CHART.svg\n"
     "beside it). The provenance block comes from PATH's run.json when there is one.\n"
     "The page is self-contained: inline SVG and CSS, no scripts, fonts or requests.\n"

@@ -187,6 +187,21 @@ mkdir "$tmp/cj" && cp "$tmp/content.csv" "$tmp/cj/"
 printf '{"command": "content", "argv": ["wiot", "content", "--source", "CHN:c2,c12", "-o", "c.csv"]}\n' > "$tmp/cj/run.json"
 "$W" report --quiet "$tmp/cj"
 ok cmp -s "$tmp/content_top_products.svg" "$tmp/cj/content_top_products.svg"
+# extract: the country-sectors losing most outside the source, as the terminal lists them
+"$W" extract --source CHN -o "$tmp/ex.csv" > "$tmp/ex.out" 2>/dev/null
+awk '/Country-sectors outside CHN losing most/ { for (i = 0; i < 3; i++) { getline; print $1, $(NF - 3) } exit }' "$tmp/ex.out" > "$tmp/ex.want"
+grep -o 'class="bar" data-v="[^"]*" data-label="[^ "]*' "$tmp/ex_top_sectors.svg" | sed 's/.*data-label="//' | head -3 > "$tmp/ex.lab"
+for k in 1 2 3; do
+    want=$(sed -n "${k}p" "$tmp/ex.want")
+    ok test "$(sed -n "${k}p" "$tmp/ex.lab")" = "${want% *}"
+    ok grep -q ">${want#* }</text>" "$tmp/ex_top_sectors.svg"
+done
+ok test "$(wc -l < "$tmp/ex.want")" -eq 3
+ok sh -c "! grep -q 'data-label=\"CHN' '$tmp/ex_by_country.svg' '$tmp/ex_top_sectors.svg'"
+# by country: the sums of the CSV's columns (JPN, upstream+final)
+jpn=$(awk -F, '$1 == "JPN" { s += $5 } END { printf "%.10g", s }' "$tmp/ex.csv")
+ok awk -v w="$jpn" -v g="$(xmllint --xpath 'string(//*[local-name()="rect"][@data-label="JPN"][@data-series="upstream+final"]/@data-v)' "$tmp/ex_by_country.svg")" 'BEGIN { d = w - g; exit !(d < 1e-6 * w && d > -1e-6 * w) }'
+ok grep -q '<path class="c source" data-iso="CHN"' "$tmp/ex_map.svg"
 "$W" tiva -o "$tmp/tiva.csv" >/dev/null 2>&1
 ok test -s "$tmp/tiva_map.svg"
 "$W" tiva --by-sector -o "$tmp/tivas.csv" >/dev/null 2>&1
@@ -204,7 +219,7 @@ for f in "$tmp"/*.html "$tmp"/y/report.html "$tmp"/two/report.html; do ok html_o
 check_msg report_none 1 "wiot: $tmp/nope: No such file or directory" -- "$W" report "$tmp/nope"
 check_msg report_noarg 2 "wiot report: give the OUTDIR (or CSV file) of an earlier run (see 'wiot report --help')" -- "$W" report
 mkdir "$tmp/empty"
-check_msg report_empty 1 "wiot: $tmp/empty: no wiot CSV output found (tariff, sweep, content or tiva files)" -- "$W" report "$tmp/empty"
+check_msg report_empty 1 "wiot: $tmp/empty: no wiot CSV output found (tariff, sweep, content, tiva or extract files)" -- "$W" report "$tmp/empty"
 printf 'a,b\n1,2\n' > "$tmp/other.csv"
 check_msg report_other 1 "wiot: $tmp/other.csv: not a wiot output the report knows (columns a,b...)" -- "$W" report "$tmp/other.csv"
 check_msg report_txt 1 "wiot: $tmp/zero.csvx: No such file or directory" -- "$W" report "$tmp/zero.csvx"

@@ -45,5 +45,6 @@ int charts_sweep_scale(const rcsv *c, const report_prov *pv, chart_list *L, char
 int charts_sweep_draws(const rcsv *c, const report_prov *pv, chart_list *L, char *err, size_t errsz);
 int charts_content(const rcsv *c, const report_prov *pv, chart_list *L, char *err, size_t errsz);
 int charts_tiva(const rcsv *c, const report_prov *pv, chart_list *L, char *err, size_t errsz);
+int charts_extract(const rcsv *c, const report_prov *pv, chart_list *L, char *err, size_t errsz);   /* charts_extract.c */
 
 #endif

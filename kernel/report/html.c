@@ -450,7 +450,7 @@ int report_build(const char *path, const report_prov *pv, int *written, char *er
         }
     }
     if (!nk) {
-        snprintf(err, errsz, "%s: no wiot CSV output found (tariff, sweep, content or tiva files)", path);
+        snprintf(err, errsz, "%s: no wiot CSV output found (tariff, sweep, content, tiva or extract files)", path);
         goto out;
     }
     for (size_t i = 0; i < L->n; i++) {

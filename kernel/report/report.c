@@ -180,6 +180,7 @@ static const struct kind {
     {"sweep --draws", ",scenario,country,role,draws,q05,q50,q95,", NULL, charts_sweep_draws},
     {"content", ",country,sector,share,", NULL, charts_content},
     {"tiva", ",country,exports,dva,fva,fva_share,forward_share,", NULL, charts_tiva},
+    {"extract", ",country,sector,output,lost,lost_with_final,lost_ghosh,", NULL, charts_extract},
     /* ge, gvc: add a row here (see the top of this file) */
 };
 
