@@ -7,6 +7,7 @@
 #   make valgrind   the CLI's main job under valgrind memcheck
 #   make fuzz       each fuzz target (tests/fuzz) for FUZZ_SECONDS (clang + libFuzzer)
 #   make fuzz-regress  replay the saved fuzz corpus and past crashes under ASan + UBSan
+#   make test-browser  the HTML report rendered by headless Chromium (not part of test)
 #   make bench      benchmarks (not part of test)
 #   make install / uninstall  (PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR, MANDIR, COMPLETIONDIR)
 
@@ -37,9 +38,12 @@ WIOT_LDFLAGS := -fopenmp
 # kernel/mpi the optional MPI build, kernel/tools build-time programs.
 LIB_LAYERS := common table formats model exposure tariff satellite ge
 LIB_SRC := $(foreach d,$(LIB_LAYERS),$(wildcard kernel/$(d)/*.c))
-CLI_SRC := $(wildcard kernel/cli/*.c)
+# the report (SVG charts, report.html; kernel/report/) is driver-side: in the CLI, not in libwiot
+REPORT_SRC := $(wildcard kernel/report/*.c)
+CLI_SRC := $(wildcard kernel/cli/*.c) $(REPORT_SRC)
 LIB_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(LIB_SRC))
-CLI_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/cli/cli_data.o
+REPORT_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(REPORT_SRC)) $(BUILD)/report/map_data.o
+CLI_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/cli/cli_data.o $(BUILD)/report/map_data.o
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_OBJ := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRC))
 
@@ -56,7 +60,7 @@ TESTBIN := $(BUILD)/run_tests
 TEST_JOBS ?= 2
 TEST_TIMEOUT ?= 600
 
-.PHONY: FORCE all run test check sanitize valgrind bench install uninstall clean deps cli-test install-test \
+.PHONY: FORCE all run test check sanitize valgrind bench install uninstall clean deps cli-test install-test test-browser \
   fuzz fuzz-build fuzz-regress \
   mpi mpi-deps test-mpi
 .DEFAULT_GOAL := all
@@ -96,6 +100,13 @@ $(filter $(BUILD)/satellite/%,$(LIB_OBJ)): | $(BUILD)/satellite
 $(BUILD)/satellite:
 	@mkdir -p $@
 
+$(BUILD)/report:
+	@mkdir -p $(BUILD)/report
+$(REPORT_OBJ): | $(BUILD)/report
+# the world map's outlines (data/maps/world_110m.txt), embedded for the report
+$(BUILD)/report/map_data.o: kernel/report/map_data.S data/maps/world_110m.txt | $(BUILD)/report
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
 $(STATIC): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -111,8 +122,10 @@ $(CLI): $(CLI_OBJ) $(STATIC)
 $(BUILD)/tests/%.o: tests/%.c tests/helpers.h include/wiot.h | $(BUILD)
 	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) -Wno-unused-parameter $(CFLAGS) -Ikernel -c $< -o $@
 
-$(TESTBIN): $(TEST_OBJ) $(STATIC)
-	$(CC) $(WIOT_LDFLAGS) $(LDFLAGS) $(CFLAGS) -o $@ $(TEST_OBJ) $(STATIC) -lcriterion $(WIOT_LIBS)
+# tests/test_report.c tests the report's charts (not html.c: it writes through the CLI)
+TEST_REPORT_OBJ := $(filter-out $(BUILD)/report/html.o,$(REPORT_OBJ))
+$(TESTBIN): $(TEST_OBJ) $(STATIC) $(TEST_REPORT_OBJ)
+	$(CC) $(WIOT_LDFLAGS) $(LDFLAGS) $(CFLAGS) -o $@ $(TEST_OBJ) $(TEST_REPORT_OBJ) $(STATIC) -lcriterion $(WIOT_LIBS)
 
 deps:
 	@sh .ci/install-deps
@@ -133,9 +146,18 @@ cli-test: all
 	sh tests/readme_test.sh ./$(CLI)
 	sh tests/cli_footprint.sh ./$(CLI)
 	sh tests/cli_ge.sh ./$(CLI)
+	sh tests/cli_report.sh ./$(CLI)
 
 install-test: all
 	sh tests/install_test.sh
+
+# the report in a real browser: headless Chromium (sh .ci/install-deps browser)
+# renders report.html; no request, not blank, pixels (tests/browser_test.sh)
+$(BUILD)/png_probe: tests/png_probe.c | $(BUILD)
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Werror $(CFLAGS) $(LDFLAGS) $< -o $@ -lz
+test-browser: all $(BUILD)/png_probe
+	@sh .ci/install-deps browser
+	sh tests/browser_test.sh ./$(CLI) $(BUILD)/png_probe $(BUILD)/browser
 
 test: deps
 	$(MAKE) check
@@ -153,6 +175,7 @@ sanitize: deps
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_bad.sh build-san/wiot
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_footprint.sh build-san/wiot
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_report.sh build-san/wiot
 	$(MAKE) fuzz-regress
 
 valgrind: all
@@ -177,7 +200,7 @@ FUZZ_SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 FUZZ_ENV := OMP_THREAD_LIMIT=2 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 FUZZ_OPTS := -rss_limit_mb=2560 -malloc_limit_mb=1024 -timeout=20 -print_final_stats=1
-FUZZ_CLI_OBJ = $(patsubst kernel/%.c,$(1)/%.o,$(CLI_SRC)) $(1)/cli/cli_data.o
+FUZZ_CLI_OBJ = $(patsubst kernel/%.c,$(1)/%.o,$(CLI_SRC)) $(1)/cli/cli_data.o $(1)/report/map_data.o
 FUZZ_DEPLIBS := -lminizip -llapacke -lopenblas -lz -lm
 
 fuzz-build:

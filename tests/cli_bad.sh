@@ -113,7 +113,7 @@ check_msg write_leontief 1 "wiot: $D/L.csv: write failed: File too large" -- sma
 ok test -z "$(ls -A "$D")"
 "$W" tariff -t $PYMRIO -s /dev/null -o "$D/run" --quiet 2>/dev/null   # no scenario: fails, no dir
 printf '%s\nmine,reg1,*,*,0.1\n' "$H" > "$tmp/s_py.csv"
-"$W" tariff -t $PYMRIO -s "$tmp/s_py.csv" -n mine -o "$D/run" --quiet 2>/dev/null
+"$W" tariff -t $PYMRIO -s "$tmp/s_py.csv" -n mine -o "$D/run" --quiet --no-report 2>/dev/null
 cp "$D/run/prices.csv" "$tmp/prices.before"
 printf '%s\nmine,reg1,*,*,0.1\nother,reg2,*,*,0.2\n' "$H" > "$tmp/s_py2.csv"
 check_grep write_tariff 1 "^wiot: .*write failed: File too large" -- small_disk "$W" tariff -t $PYMRIO -s "$tmp/s_py2.csv" -n mine -n other -n mine+other -o "$D/run" --quiet

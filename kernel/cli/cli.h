@@ -60,6 +60,7 @@ typedef struct opts {
     const char *elasticities; /* --elasticities FILE */
     const char *deficits;     /* --deficits zero|fixed */
     const char *baseline;     /* --baseline NAME */
+    int no_report;            /* --no-report: -o writes no report.html / SVG charts */
 } opts;
 
 /* an output file on the library's atomic writer (common/io.c: temporary beside the
@@ -131,7 +132,8 @@ int cmd_tariff(int argc, char **argv);      /* cmd_tariff.c */
 extern const char *const INFO_HELP, *const LEONTIEF_HELP, *const MULT_HELP, *const TARIFF_HELP,
     *const SWEEP_HELP, *const AGGREGATE_HELP, *const CONVERT_HELP, *const CONTENT_HELP,
     *const TIVA_HELP, *const EXTRACT_HELP;
-extern const char *const SCENARIOS_HELP, *const SCENARIOS_OPTS, *const FOOT_HELP, *const FOOT_OPTS, *const GE_HELP, *const GE_OPTS;
+extern const char *const SCENARIOS_HELP, *const SCENARIOS_OPTS, *const FOOT_HELP, *const FOOT_OPTS, *const GE_HELP, *const GE_OPTS,
+    *const REPORT_HELP, *const REPORT_OPTS;
 /* print the warnings collected during the command (print != 0) and forget them */
 void flush_warnings(int print);
 /* the options each accepts (parse_opts's `allowed`) */
@@ -160,5 +162,10 @@ int ext_content_report(wiot_ctx *ctx, const opts *o, const wiot_table *t, const 
 /* wiot extract --extension: the stressors of the output lost (n each) */
 int ext_extract_report(wiot_ctx *ctx, const opts *o, const wiot_table *t, const double *lost,
                        const double *lost_final, const double *lost_ghosh);
+/* charts and report.html of an -o output (kernel/cli/cmd_report.c, kernel/report/): call it
+ * once the CSV files (and run.json, which gives the provenance) are in place; nothing
+ * without -o or with --no-report; 0, or 1 with the reason printed */
+int cli_report(const opts *o, const char *cmd, int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

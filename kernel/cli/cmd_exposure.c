@@ -271,6 +271,7 @@ int cmd_content(int argc, char **argv)
             rc = 1;
         else
             printf("wrote %s\n", o.out);
+        rc = rc ? rc : cli_report(&o, "content", argc, argv);
     }
 done:
     free(mask);
@@ -416,6 +417,7 @@ int cmd_tiva(int argc, char **argv)
             rc = 1;
         else
             printf("wrote %s\n", o.out);
+        rc = rc ? rc : cli_report(&o, "tiva", argc, argv);
     }
 done:
     free(ct);
@@ -603,6 +605,7 @@ int cmd_extract(int argc, char **argv)
             rc = 1;
         else
             printf("wrote %s\n", o.out);
+        rc = rc ? rc : cli_report(&o, "extract", argc, argv);
     }
 done:
     free(mask);

@@ -349,7 +349,7 @@ int cmd_sweep(int argc, char **argv)
             goto done;
         }
         out = NULL;
-        if (out_close(&of) || out_commit(&of)) {
+        if (out_close(&of) || out_commit(&of) || cli_report(&o, "sweep", argc, argv)) {
             rc = 1;
             goto done;
         }

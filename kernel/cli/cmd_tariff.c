@@ -604,6 +604,8 @@ gather:
         }
         if (!o.quiet)
             printf("\nwrote %s, %s and %s/run.json\n", p1, p2, o.out);
+        if ((rc = cli_report(&o, "tariff", argc, argv)))   /* after run.json: its provenance */
+            goto done;
     }
     if (!o.quiet)
         printf("\nTiming: load %.3f s, factorization %.3f s (%.1f GFLOP/s), %d scenario%s %.4f s, "

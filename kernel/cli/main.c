@@ -75,6 +75,7 @@ static const cli_cmd commands[] = {
     {"ge", cmd_ge, "general-equilibrium counterfactuals (Caliendo-Parro 2015): welfare, wages, diversion", &GE_HELP, &GE_OPTS},
     {"footprint", cmd_footprint, "satellite accounts: footprints D_cba, D_pba, D_imp, D_exp of jobs, CO2, ...", &FOOT_HELP, &FOOT_OPTS},
     {"scenarios", cmd_scenarios, "the built-in (or -s) scenarios; one scenario's rates and content shares", &SCENARIOS_HELP, &SCENARIOS_OPTS},
+    {"report", cmd_report, "re-render the SVG charts and report.html of an earlier -o output", &REPORT_HELP, &REPORT_OPTS},
     {"version", cmd_version, "program and library version", &VERSION_HELP, NULL},
     {"man", cmd_man, "print the manual page (troff)", &MAN_HELP, NULL},
     {"completion", cmd_completion, "print a bash completion script", &COMPLETION_HELP, NULL},
@@ -91,7 +92,9 @@ static void print_main_help(FILE *f)
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
     fputs("every command that computes also takes --threads N and --max-memory SIZE (e.g. 4G):\n"
-          "refuse work that needs more memory than SIZE\n", f);
+          "refuse work that needs more memory than SIZE\n"
+          "tariff, sweep, content, tiva and extract -o also write SVG charts and a self-contained\n"
+          "report.html beside the CSV files; --no-report turns that off\n", f);
 }
 
 /* "-h" / "--help" as the only argument after the command name */

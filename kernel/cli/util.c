@@ -112,6 +112,7 @@ enum { OPT_CONTENT_MEASURE = 2300 };   /* tariff, sweep, scenarios: --content-me
 /* satellite accounts (cmd_footprint.c) */
 enum { OPT_EXTENSIONS = 2400, OPT_EXTENSIONS_FD, OPT_EXTENSION, OPT_BY_CATEGORY };
 enum { OPT_ELASTICITIES = 2500, OPT_DEFICITS, OPT_BASELINE };   /* wiot ge */
+enum { OPT_NO_REPORT = 2600 };  /* accepted by every command: -o writes no report */
 
 /* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
  * or "iB" is allowed). -1 if malformed. */
@@ -189,7 +190,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         {"max-memory", required_argument, 0, OPT_MAX_MEMORY},
         {"keep-splits", no_argument, 0, OPT_KEEP_SPLITS}, {"regions", required_argument, 0, OPT_REGIONS},
         {"sectors", required_argument, 0, OPT_SECTORS}, {"map", required_argument, 0, OPT_MAP},
-        {"inverse", required_argument, 0, OPT_INVERSE},
+        {"inverse", required_argument, 0, OPT_INVERSE}, {"no-report", no_argument, 0, OPT_NO_REPORT},
         {"content-measure", required_argument, 0, OPT_CONTENT_MEASURE},
         {"extensions", required_argument, 0, OPT_EXTENSIONS},
         {"extensions-fd", required_argument, 0, OPT_EXTENSIONS_FD},
@@ -241,6 +242,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
             o->format = o->in_format = optarg;
             continue;
         case OPT_KEEP_SPLITS: o->keep_splits = 1; continue;
+        case OPT_NO_REPORT: o->no_report = 1; continue;
         case OPT_REGIONS: name = "regions"; break;
         case OPT_SECTORS: name = "sectors"; break;
         case OPT_MAP: name = "map"; break;
