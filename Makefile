@@ -31,6 +31,7 @@ WIOT_LIBS := -lminizip -llapacke -lopenblas -lz -lm
 WIOT_LDFLAGS := -fopenmp
 
 LIB_SRC := $(filter-out kernel/cli%.c,$(wildcard kernel/*.c))
+LIB_SRC += $(wildcard kernel/gvc/*.c)
 CLI_SRC := $(wildcard kernel/cli*.c)
 LIB_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(LIB_SRC))
 CLI_OBJ := $(patsubst kernel/%.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/cli_data.o
@@ -61,6 +62,11 @@ wiot: $(CLI)
 	@cp -f $(CLI) wiot
 
 $(BUILD)/%.o: kernel/%.c include/wiot.h kernel/internal.h | $(BUILD)
+	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# value chains (kernel/gvc/, issue 15)
+$(BUILD)/gvc/%.o: kernel/gvc/%.c include/wiot.h kernel/internal.h kernel/gvc/gvc_internal.h | $(BUILD)
+	@mkdir -p $(BUILD)/gvc
 	$(CC) $(CPPFLAGS) $(WIOT_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/cli%.o: kernel/cli%.c kernel/cli.h kernel/cli_data.h include/wiot.h | $(BUILD)

@@ -1,0 +1,30 @@
+/* gvc_internal.h -- the value-chain workspace (kernel/gvc/). Not installed. */
+#ifndef WIOT_GVC_INTERNAL_H
+#define WIOT_GVC_INTERNAL_H
+
+#include "../internal.h"
+
+struct wiot_gvc {
+    wiot_allocator a;
+    size_t C, S, K, n;
+    int reported;             /* WIOT_GVC_REPORTED_GO */
+    size_t clamped;           /* rows whose Z 1 + F 1 < 0 were set to x = 0 */
+    wiot_table *t;            /* the copy with the output used (owns Z, F, x, v) */
+    wiot_lu *lu;              /* LU of I - A of t */
+    double *buf;              /* one block holding the arrays below */
+    double *av;               /* n: v / x */
+    double *E;                /* n: gross exports E_j* (intermediate + final, abroad) */
+    double *VL;               /* n: a_v^T L_ss on s's sectors */
+    double *LYd, *LE;         /* n: L_ss Y_ss, L_ss E_s* */
+    double *WS;               /* n: sum_o W[j, o] (1 up to rounding) */
+    double *Y;                /* n x C: final demand by destination country */
+    double *Ei;               /* n x C: intermediate sales by buyer country */
+    double *W;                /* n x C: W[j, o] = sum_{i in o} (diag(a_v) L)[i, j] */
+    double *blk;              /* C blocks S x S: LU factors of I - A_ss */
+    lapack_int *piv;          /* n: their pivots */
+};
+
+extern const char *const wi_kww_names[];
+extern const char *const wi_wwz_names[];
+
+#endif
