@@ -848,7 +848,7 @@ WIOT_API int wiot_schedule_translate(wiot_ctx *ctx, const wiot_schedule *src, co
  * default its output is x = Z 1 + F 1 (row sums; a row whose sum is negative, a
  * lone negative inventory entry, gets x = 0 and is counted by wiot_gvc_clamped), so
  * X = B Y holds exactly and every identity below holds to rounding (decompr's
- * default). With WIOT_GVC_REPORTED_GO the table's reported output is used: WIOD
+ * default; v may then be negative in a column, see wiot_gvc_negative_va). With WIOT_GVC_REPORTED_GO the table's reported output is used: WIOD
  * 2013's differs from Z 1 + F 1 by up to 108 (rounding) and the identities then fail
  * by up to ~10 % in small flows. v = x - column sums of Z in either case. */
 typedef struct wiot_gvc wiot_gvc;
@@ -859,17 +859,33 @@ enum wiot_gvc_flags { WIOT_GVC_REPORTED_GO = 1 };
  * and the C local factorizations of I - A_ss with a_v^T L_ss, L_ss Y_ss, L_ss E_s*.
  * t must have C >= 2. The workspace does not refer to t after the call; it is
  * read-only afterwards and may be shared by threads (one context each).
- * returns WIOT_OK | WIOT_EINVAL (NULL, unknown flags, C < 2) | WIOT_EDATA (the copy
- * fails validation) | WIOT_ESINGULAR | WIOT_ETOOLARGE | WIOT_ENOMEM (also when the
- * memory limit is below the need).
+ * returns WIOT_OK | WIOT_EINVAL (NULL, unknown flags, C < 2) | WIOT_ESINGULAR (I - A
+ * with x = Z 1 + F 1 singular: a table whose row sums leave a column with no value
+ * added and no way out, e.g. a country-sector selling only to itself's buyers'
+ * suppliers) | WIOT_ENOMEM (also when the memory limit is below the need) |
+ * WIOT_ETOOLARGE and WIOT_EDATA (defensive: sizes of a loaded table fit; results are
+ * checked finite).
  * cost: 2n^3/3 (LU) + 2n^2 C + 2nS^2 flops; memory 8(2n^2 + nC(K + 3) + n(S + 12))
  * bytes (WIOD 2013, n = 1435: 34 MB). */
 WIOT_API int wiot_gvc_new(wiot_ctx *ctx, const wiot_table *t, int flags, wiot_gvc **out);
 WIOT_API void wiot_gvc_free(wiot_gvc *g);
 /* The table copy the decompositions use (its x is the output used), or NULL. */
 WIOT_API const wiot_table *wiot_gvc_table(const wiot_gvc *g);
-/* Rows whose Z 1 + F 1 was negative and got x = 0 (0 with WIOT_GVC_REPORTED_GO). */
+/* Rows whose Z 1 + F 1 was negative and got x = 0 (0 with WIOT_GVC_REPORTED_GO), and
+ * columns whose v = x - 1^T Z is negative with x = Z 1 + F 1 (rounding: WIOD 1995
+ * EST c10, 1 column; kept, as decompr keeps them; the LU checks the system). The
+ * copy's wiot_table_check report is the input table's. */
 WIOT_API size_t wiot_gvc_clamped(const wiot_gvc *g);
+WIOT_API size_t wiot_gvc_negative_va(const wiot_gvc *g);
+/* Intermediate entries dropped from the copy (default output only): a country-sector
+ * left with x = Z 1 + F 1 <= 0 cannot buy or sell intermediates consistently (its
+ * column of A is 0, so its purchases would vanish from A x, and its sales have no
+ * output behind them), so its row and column of Z are zeroed and the row sums
+ * recomputed (repeated until none is left). Returns their sum (millions) and, in
+ * *entries (may be NULL), their number. WIOD 2013: 0 in 2011; at most a few entries
+ * of 1-3 (million USD) in other years. The copy's flows are what the decompositions
+ * add up to. */
+WIOT_API double wiot_gvc_dropped(const wiot_gvc *g, size_t *entries);
 
 /* KWW (Koopman, Wang & Wei 2014, eq. (36); METHODS.md §7.1): country s's gross
  * exports u E_s* as nine terms (1-based numbering, names from wiot_kww_name):
@@ -882,11 +898,17 @@ WIOT_API size_t wiot_gvc_clamped(const wiot_gvc *g);
  *  7 FVA_FIN    sum_{t!=s} V_t B_ts sum_{r!=s} Y_sr
  *  8 FVA_INT    sum_{t!=s} V_t B_ts sum_{r!=s} A_sr L_rr Y_rr
  *  9 FDC        sum_{t!=s} V_t B_ts sum_{r!=s} A_sr L_rr E_r*   (from its formula)
- * Terms 1-6 are wiot_tiva's DVA and 7-9 its FVA on wiot_gvc_table(g); 1-3 its VAX.
+ * Terms 1-6 are wiot_tiva's DVA and 7-9 its FVA on wiot_gvc_table(g); 1-3 its VAX
+ * (up to the zero-output rows, below).
  * country[C x 9] (ldc >= C): term q of country s at country[s + (q-1)*ldc].
  * sector[n x 9] (lds >= n; may be NULL): the same by exporting country-sector, as
  * the WWZ terms summed over importers (wiot_wwz_to_kww; decompr's wwz2kww); the
  * sector rows of s sum to s's country row. This computes the WWZ decomposition.
+ * The nine terms sum to E_s* of wiot_gvc_table(g) (see wiot_gvc_dropped). Where
+ * x = 0 the workspace takes a_v = 1 (= 1 - the column sum of A, 0 there): what such
+ * a row sells (final goods only, after the drop) is its own value added, so the
+ * columns of V sum to 1 exactly; wiot_tiva takes a_v = 0 there (NOORIGIN), so the
+ * two differ by the exports of zero-output rows (WIOD 2013: a few units at most).
  * fdc_residual[C] (may be NULL): E_s* minus terms 1-8, to check term 9 against.
  * Millions (the table's units). returns WIOT_OK | WIOT_EINVAL | WIOT_EDATA
  * (non-finite) | WIOT_ETOOLARGE | WIOT_ENOMEM, and with sector as wiot_gvc_wwz.

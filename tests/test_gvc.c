@@ -218,3 +218,315 @@ Test(gvc, leather_trade_flows_and_embodied_va)
     wiot_table_free(t);
     wiot_ctx_free(ctx);
 }
+
+/* WIOD 2013, every shipped year: KWW terms sum to gross exports, 1-6 = DVA and 7-9 =
+ * FVA of wiot_tiva, FDC from its formula = the residual, world DVX = world FVA. */
+Test(gvc, wiod_kww_identities_every_year, .timeout = 300)
+{
+    wiot_ctx *ctx = test_ctx();
+    double worst = 0;
+    int exact = 0;
+    for (int y = 1995; y <= 2011; y++) {
+        char path[64];
+        snprintf(path, sizeof path, DATA("wiod2013/wiot_%d.csv.gz"), y);
+        wiot_table *t = test_load(ctx, path);
+        wiot_gvc *g = test_gvc(ctx, t, 0);
+        const size_t C = wiot_table_countries(t);
+        double k[41 * 9], res[41], tv[41 * WIOT_TIVA_NITEMS];
+        cr_assert_eq(C, 41);
+        size_t nd;
+        double dv = wiot_gvc_dropped(g, &nd);
+        if (nd)
+            cr_log_info("%d: %zu entries (%g) of zero-output rows dropped, %zu rows clamped, %zu "
+                        "columns with v < 0", y, nd, dv, wiot_gvc_clamped(g), wiot_gvc_negative_va(g));
+        cr_assert_eq(wiot_gvc_kww(ctx, g, k, C, NULL, 0, res), WIOT_OK, "%s", wiot_errmsg(ctx));
+        wiot_lu *lu = NULL;
+        cr_assert_eq(wiot_lu_new(ctx, wiot_gvc_table(g), WIOT_LEONTIEF, &lu, NULL), WIOT_OK);
+        cr_assert_eq(wiot_tiva(ctx, lu, tv, C, NULL, 0, NULL, 0, NULL), WIOT_OK);
+        double wf = 0, wdvx = 0, we = 0, zsales = 0;
+        {
+            const wiot_table *tc = wiot_gvc_table(g);
+            const size_t n = wiot_table_n(tc);
+            const double *x = wiot_table_x(tc), *Z = wiot_table_Z(tc);
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < n && !(x[i] > 0); j++)
+                    zsales += Z[i + j * n];
+        }
+        for (size_t s = 0; s < C; s++) {
+            const double e = tv[s + WIOT_TIVA_EXPORTS * C];
+            /* wiot_tiva takes a_v = 0 where x = 0 (NOORIGIN), the workspace a_v = 1:
+             * they differ by at most the sales of zero-output rows (WIOD 1999: LUX c8
+             * sells 1 to BEL c8) and their exports */
+            const double ztol = 1e-12 * e + fabs(tv[s + WIOT_TIVA_NOORIGIN * C]) + zsales;
+            const double eseen = e;
+            double sum = 0, dva = 0, fva = 0;
+            for (int q = 0; q < 9; q++) {
+                sum += k[s + q * C];
+                if (q < 6)
+                    dva += k[s + q * C];
+                else
+                    fva += k[s + q * C];
+            }
+            /* 1e-12 of the country's exports (sums of ~1e3 products of O(1) shares) */
+            double d = fabs(sum - eseen) / e;
+            worst = d > worst ? d : worst;
+            cr_assert(d <= 1e-12, "%d %s: terms sum %.17g, exports %.17g", y, wiot_table_country(t, s), sum,
+                      eseen);
+            cr_assert(fabs(dva - tv[s + WIOT_TIVA_DVA * C]) <= ztol, "%d %s DVA %.17g vs %.17g", y,
+                      wiot_table_country(t, s), dva, tv[s + WIOT_TIVA_DVA * C]);
+            cr_assert(fabs(fva - tv[s + WIOT_TIVA_FVA * C]) <= ztol, "%d FVA", y);
+            if (ztol == 1e-12 * e)
+                exact++;
+            cr_assert(close_to(k[s + 8 * C], res[s], 1e-12, e), "%d %s: FDC %.17g residual %.17g", y,
+                      wiot_table_country(t, s), k[s + 8 * C], res[s]);
+            wf += fva;
+            wdvx += tv[s + WIOT_TIVA_FORWARD * C];
+            we += e;
+        }
+        cr_assert(fabs(wf - wdvx) <= 1e-12 * we + C * zsales, "%d: world FVA %.17g vs DVX %.17g", y, wf, wdvx);
+        wiot_lu_free(lu);
+        wiot_gvc_free(g);
+        wiot_table_free(t);
+    }
+    cr_log_info("KWW: worst |sum - E| / E over 17 years x 41 countries: %.2g; DVA/FVA = wiot_tiva's "
+                "to 1e-12 in %d of 697 country-years (the others: zero-output rows)", worst, exact);
+    cr_assert(exact >= 600, "%d", exact);
+    wiot_ctx_free(ctx);
+}
+
+/* WIOD 2011: the 16 WWZ terms sum to every bilateral sector flow, aggregate to KWW,
+ * agree across 1 and 2 threads; with the reported GO the identities break. */
+Test(gvc, wiod2011_wwz_identities_threads_and_reported_go, .timeout = 300)
+{
+    wiot_ctx *ctx = test_ctx();
+    wiot_table *t = test_load(ctx, WIOD("2011"));
+    const size_t n = wiot_table_n(t), C = wiot_table_countries(t), S = wiot_table_sectors(t);
+    const size_t ld = n * C;
+    double *w1 = malloc(ld * 16 * sizeof *w1), *w2 = malloc(ld * 16 * sizeof *w2);
+    double *ks = malloc(n * 9 * sizeof *ks), kc[41 * 9];
+    cr_assert(w1 && w2 && ks);
+    cr_assert_eq(wiot_ctx_set(ctx, WIOT_OPT_THREADS, 1), WIOT_OK);
+    wiot_gvc *g = test_gvc(ctx, t, 0);
+    wiot_info info;
+    cr_assert_eq(wiot_gvc_wwz(ctx, g, w1, ld, &info), WIOT_OK, "%s", wiot_errmsg(ctx));
+    double worst = 0, wabs = 0;
+    for (size_t j = 0; j < n; j++)
+        for (size_t r = 0; r < C; r++) {
+            const double e = flow(t, j, r);
+            double sum = 0;
+            for (int q = 0; q < 16; q++)
+                sum += w1[j * C + r + q * ld];
+            const double d = fabs(sum - e);
+            wabs = d > wabs ? d : wabs;
+            if (e > 0)
+                worst = d / e > worst ? d / e : worst;
+            /* 1e-12 relative to the flow; flows below 1e-3 (a thousand USD) against 1e-15 absolute */
+            cr_assert(d <= 1e-12 * (e > 1e-3 ? e : 1e-3), "%s_%s -> %s: sum %.17g, flow %.17g",
+                      wiot_table_country(t, j / S), wiot_table_sector(t, j % S), wiot_table_country(t, r),
+                      sum, e);
+        }
+    cr_assert(info.residual == wabs || fabs(info.residual - wabs) < 1e-9);
+    cr_log_info("WWZ 2011: worst |sum - E_sr| / E_sr = %.2g, max abs %.2g", worst, wabs);
+    cr_assert_eq(wiot_gvc_kww(ctx, g, kc, C, ks, n, NULL), WIOT_OK);
+    for (size_t s = 0; s < C; s++) {
+        double e = 0;
+        for (int q = 0; q < 9; q++)
+            e += kc[s + q * C];
+        for (int q = 0; q < 9; q++) {
+            double a = 0;
+            for (size_t j = s * S; j < (s + 1) * S; j++)
+                a += ks[j + q * n];
+            cr_assert(close_to(a, kc[s + q * C], 1e-12, e), "%s term %d: WWZ %.17g KWW %.17g",
+                      wiot_table_country(t, s), q + 1, a, kc[s + q * C]);
+        }
+    }
+    /* 2 threads: BLAS may sum in another order; 1e-12 relative to the flow */
+    cr_assert_eq(wiot_ctx_set(ctx, WIOT_OPT_THREADS, 2), WIOT_OK);
+    cr_assert_eq(wiot_gvc_wwz(ctx, g, w2, ld, NULL), WIOT_OK);
+    for (size_t j = 0; j < n; j++)
+        for (size_t r = 0; r < C; r++) {
+            const double e = flow(t, j, r);
+            for (int q = 0; q < 16; q++) {
+                const size_t m = j * C + r + q * ld;
+                cr_assert(fabs(w1[m] - w2[m]) <= 1e-12 * (e > 1e-3 ? e : 1e-3), "threads: %.17g vs %.17g",
+                          w1[m], w2[m]);
+            }
+        }
+    wiot_gvc_free(g);
+    /* the reported GO: X != B Y, sums miss the flows */
+    g = test_gvc(ctx, t, WIOT_GVC_REPORTED_GO);
+    cr_assert_eq(wiot_gvc_clamped(g), 0);
+    cr_assert_eq(wiot_gvc_wwz(ctx, g, w2, ld, &info), WIOT_OK);
+    cr_assert(info.residual > 1e-3, "reported GO residual %g", info.residual);
+    cr_log_info("WWZ 2011 with the reported GO: max |sum - E_sr| = %.3g", info.residual);
+    wiot_gvc_free(g);
+    free(w1);
+    free(w2);
+    free(ks);
+    wiot_table_free(t);
+    wiot_ctx_free(ctx);
+}
+
+/* A table with its countries in another order gives the same numbers, permuted. */
+Test(gvc, invariant_under_reordering_countries)
+{
+    wiot_ctx *ctx = test_ctx();
+    wiot_table *t = test_load(ctx, LEATHER);
+    const size_t n = 9, C = 3, S = 3;
+    static const size_t perm[3] = {2, 0, 1};   /* new country c is old perm[c] */
+    const double *Z = wiot_table_Z(t), *F = wiot_table_F(t);
+    double Zp[81], Fp[27];
+    for (size_t i = 0; i < n; i++) {
+        const size_t oi = perm[i / S] * S + i % S;
+        for (size_t j = 0; j < n; j++)
+            Zp[i + j * n] = Z[oi + (perm[j / S] * S + j % S) * n];
+        for (size_t d = 0; d < C; d++)
+            Fp[i + d * n] = F[oi + perm[d] * n];
+    }
+    const char *cc[3], *sc[3], *fc[1] = {"F1"};
+    for (size_t c = 0; c < C; c++) {
+        cc[c] = wiot_table_country(t, perm[c]);
+        sc[c] = wiot_table_sector(t, c);
+    }
+    wiot_table_desc d = {C, S, 1, cc, sc, fc, Zp, n, Fp, n, NULL, "permuted"};
+    wiot_table *tp = NULL;
+    cr_assert_eq(wiot_table_new(ctx, &d, &tp), WIOT_OK, "%s", wiot_errmsg(ctx));
+    wiot_gvc *g = test_gvc(ctx, t, 0), *gp = test_gvc(ctx, tp, 0);
+    double k[27], kp[27], w[27 * 16], wp[27 * 16], p[9 * WIOT_POS_NITEMS], pp[9 * WIOT_POS_NITEMS];
+    cr_assert_eq(wiot_gvc_kww(ctx, g, k, C, NULL, 0, NULL), WIOT_OK);
+    cr_assert_eq(wiot_gvc_kww(ctx, gp, kp, C, NULL, 0, NULL), WIOT_OK);
+    cr_assert_eq(wiot_gvc_wwz(ctx, g, w, 27, NULL), WIOT_OK);
+    cr_assert_eq(wiot_gvc_wwz(ctx, gp, wp, 27, NULL), WIOT_OK);
+    cr_assert_eq(wiot_gvc_positions(ctx, g, p, n), WIOT_OK);
+    cr_assert_eq(wiot_gvc_positions(ctx, gp, pp, n), WIOT_OK);
+    /* 1e-12 relative (floor 1e-12): the same sums in another order */
+    for (size_t c = 0; c < C; c++)
+        for (int q = 0; q < 9; q++)
+            cr_assert(close_to(kp[c + q * C], k[perm[c] + q * C], 1e-12, 1e-12));
+    for (size_t i = 0; i < n; i++) {
+        const size_t oi = perm[i / S] * S + i % S;
+        for (size_t r = 0; r < C; r++)
+            for (int q = 0; q < 16; q++)
+                cr_assert(close_to(wp[i * C + r + q * 27], w[oi * C + perm[r] + q * 27], 1e-12, 1e-12));
+        for (int q = 0; q < WIOT_POS_NITEMS; q++)
+            cr_assert(close_to(pp[i + q * n], p[oi + q * n], 1e-12, 1e-12));
+    }
+    wiot_gvc_free(g);
+    wiot_gvc_free(gp);
+    wiot_table_free(tp);
+    wiot_table_free(t);
+    wiot_ctx_free(ctx);
+}
+
+Test(gvc, invalid_arguments_and_data)
+{
+    wiot_ctx *ctx = test_ctx();
+    wiot_table *t = test_load(ctx, LEATHER);
+    wiot_gvc *g = NULL;
+    double a[27 * 16];
+    size_t col = 9;
+    cr_assert_eq(wiot_gvc_new(NULL, t, 0, &g), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_new(ctx, NULL, 0, &g), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_new(ctx, t, 0, NULL), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_new(ctx, t, 4, &g), WIOT_EINVAL);
+    cr_assert(strstr(wiot_errmsg(ctx), "unknown flags"), "%s", wiot_errmsg(ctx));
+    g = test_gvc(ctx, t, 0);
+    cr_assert_eq(wiot_gvc_kww(ctx, NULL, a, 3, NULL, 0, NULL), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_kww(ctx, g, a, 2, NULL, 0, NULL), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_kww(ctx, g, a, 3, a, 8, NULL), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_kww(NULL, g, a, 3, NULL, 0, NULL), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_wwz(ctx, g, NULL, 27, NULL), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_wwz(ctx, g, a, 26, NULL), WIOT_EINVAL);
+    cr_assert(strstr(wiot_errmsg(ctx), "leading dimension 26"), "%s", wiot_errmsg(ctx));
+    cr_assert_eq(wiot_gvc_wwz(NULL, g, a, 27, NULL), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_trade(ctx, g, a, 26, NULL, 0), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_trade(ctx, g, a, 27, a, 3), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_trade(ctx, NULL, a, 27, NULL, 0), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_trade(NULL, g, a, 27, NULL, 0), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_positions(ctx, g, a, 8), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_positions(ctx, NULL, a, 9), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_positions(NULL, g, a, 9), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_apl(ctx, g, &col, 1, a, 9), WIOT_EINVAL);
+    cr_assert(strstr(wiot_errmsg(ctx), "column 0 is 9"), "%s", wiot_errmsg(ctx));
+    cr_assert_eq(wiot_gvc_apl(ctx, g, NULL, 1, a, 9), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_apl(ctx, g, &col, 1, a, 8), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_apl(NULL, g, &col, 1, a, 9), WIOT_EINVAL);
+    cr_assert_null(wiot_gvc_table(NULL));
+    cr_assert_eq(wiot_gvc_clamped(NULL), 0);
+    wiot_gvc_free(NULL);
+    /* memory limit below the workspace: refused before allocating */
+    cr_assert_eq(wiot_ctx_set(ctx, WIOT_OPT_MAX_MEMORY, 2000), WIOT_OK);
+    wiot_gvc *g2 = NULL;
+    cr_assert_eq(wiot_gvc_new(ctx, t, 0, &g2), WIOT_ENOMEM);
+    cr_assert(strstr(wiot_errmsg(ctx), "value-chain workspace needs"), "%s", wiot_errmsg(ctx));
+    cr_assert_null(g2);
+    cr_assert_eq(wiot_gvc_wwz(ctx, g, a, 27, NULL), WIOT_ENOMEM);
+    cr_assert(strstr(wiot_errmsg(ctx), "WWZ decomposition needs"), "%s", wiot_errmsg(ctx));
+    cr_assert_eq(wiot_ctx_set(ctx, WIOT_OPT_MAX_MEMORY, 0), WIOT_OK);
+    wiot_gvc_free(g);
+    wiot_table_free(t);
+
+    /* one country: no exports to decompose */
+    const char *c1[1] = {"AAA"}, *s2[2] = {"s1", "s2"};
+    double Z1[4] = {1, 2, 3, 4}, F1[2] = {10, 10};
+    wiot_table_desc d1 = {1, 2, 1, c1, s2, NULL, Z1, 2, F1, 2, NULL, "one"};
+    cr_assert_eq(wiot_table_new(ctx, &d1, &t), WIOT_OK, "%s", wiot_errmsg(ctx));
+    cr_assert_eq(wiot_gvc_new(ctx, t, 0, &g2), WIOT_EINVAL);
+    cr_assert(strstr(wiot_errmsg(ctx), "at least 2 countries"), "%s", wiot_errmsg(ctx));
+    wiot_table_free(t);
+    /* a table valid with its reported output (x = 10) whose row sums (5) close the
+     * system (AAA and BBB sell only to each other, nothing to final users): with
+     * x = Z 1 + F 1, A = [0 1; 1 0] and I - A is singular; the reported GO works */
+    const char *cc[2] = {"AAA", "BBB"}, *s1[1] = {"s1"};
+    double Z2[4] = {0, 5, 5, 0}, F2[4] = {0, 0, 0, 0}, x2[2] = {10, 10};
+    wiot_table_desc d2 = {2, 1, 2, cc, s1, NULL, Z2, 2, F2, 2, x2, "closed"};
+    cr_assert_eq(wiot_table_new(ctx, &d2, &t), WIOT_OK, "%s", wiot_errmsg(ctx));
+    cr_assert_eq(wiot_gvc_new(ctx, t, 0, &g2), WIOT_ESINGULAR);
+    cr_assert_null(g2);
+    cr_log_info("ESINGULAR: %s", wiot_errmsg(ctx));
+    g2 = test_gvc(ctx, t, WIOT_GVC_REPORTED_GO);
+    wiot_gvc_free(g2);
+    wiot_table_free(t);
+    wiot_ctx_free(ctx);
+}
+
+Test(gvc, failing_allocator)
+{
+    wiot_ctx *c0 = test_ctx();
+    wiot_table *t = test_load(c0, LEATHER);
+    wiot_ctx_free(c0);
+    test_alloc ta = {0, -1, 0};
+    wiot_allocator al = test_allocator(&ta);
+    int done = 0;
+    for (long k = 0; k < 400 && !done; k++) {
+        ta.calls = 0;
+        ta.fail_at = -1;
+        wiot_ctx *ctx = NULL;
+        cr_assert_eq(wiot_ctx_new_custom(&al, &ctx), WIOT_OK);
+        ta.fail_at = k + 1;   /* the context is allocation 0 */
+        wiot_gvc *g = NULL;
+        double a[27 * 16], b[81], p[9 * WIOT_POS_NITEMS], fl[54], va[81];
+        size_t cols[2] = {1, 7};
+        int rc = wiot_gvc_new(ctx, t, 0, &g);
+        if (!rc)
+            rc = wiot_gvc_kww(ctx, g, b, 3, b + 27, 9, NULL);
+        if (!rc)
+            rc = wiot_gvc_wwz(ctx, g, a, 27, NULL);
+        if (!rc)
+            rc = wiot_gvc_positions(ctx, g, p, 9);
+        if (!rc)
+            rc = wiot_gvc_apl(ctx, g, cols, 2, b, 9);
+        if (!rc)
+            rc = wiot_gvc_trade(ctx, g, fl, 27, va, 27);
+        if (rc)
+            cr_assert_eq(rc, WIOT_ENOMEM, "k=%ld: rc %d (%s)", k, rc, wiot_errmsg(ctx));
+        else
+            done = 1;
+        cr_assert(rc || g);
+        wiot_gvc_free(g);
+        wiot_ctx_free(ctx);
+        cr_assert_eq(ta.live, 0, "k=%ld: %ld blocks leaked", k, ta.live);
+    }
+    cr_assert(done, "never succeeded");
+    wiot_table_free(t);
+}

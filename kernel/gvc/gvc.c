@@ -137,30 +137,70 @@ int wiot_gvc_new(wiot_ctx *ctx, const wiot_table *t, int flags, wiot_gvc **out)
     g->av = g->buf, g->E = g->av + n, g->VL = g->E + n, g->LYd = g->VL + n, g->LE = g->LYd + n;
     g->WS = g->LE + n, x = g->WS + n;
     g->Y = x + n, g->Ei = g->Y + nc, g->W = g->Ei + nc;
-    /* output: the table's (reported GO) or the row sums Z 1 + F 1, clamped at 0 (a
-     * row holding only a negative inventory entry, WIOD 2013 LUX c5) */
-    g->clamped = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (g->reported) {
-            x[i] = t->x[i];
-            continue;
-        }
-        double s = 0;
-        for (size_t j = 0; j < n; j++)
-            s += t->Z[i + j * n];
-        for (size_t q = 0; q < C * K; q++)
-            s += t->F[i + q * n];
-        if (s < 0) {
-            s = 0;
-            g->clamped++;
-        }
-        x[i] = s;
-    }
+    /* the copy is made with the reported output (valid: t passed the same checks);
+     * by default its x and v are then replaced in place by the row sums Z 1 + F 1,
+     * clamped at 0 (a row holding only a negative inventory entry, WIOD 2013 LUX c5),
+     * and v = x - column sums of Z. That v may be negative where rounding put the
+     * row sum below the column sum (WIOD 1995 EST c10): decompr keeps such a
+     * coefficient too; the system stays non-singular (checked by the LU). */
     wiot_table_desc d = {C, S, K, (const char *const *)t->country, (const char *const *)t->sector,
-                         (const char *const *)t->fdcat, t->Z, n, t->F, n, x, t->name};
+                         (const char *const *)t->fdcat, t->Z, n, t->F, n, t->x, t->name};
     if ((rc = wiot_table_new(ctx, &d, &g->t)))
         goto fail;
     g->t->year = t->year;
+    if (!g->reported) {
+        /* x = Z 1 + F 1 clamped at 0; a country-sector left with x = 0 cannot buy or
+         * sell intermediates consistently (A's column is 0, so its purchases would
+         * vanish from A x and its sales would have no output behind them: WIOD 1999
+         * LUX c8, row sum -2, sells 1 to BEL c8), so its Z entries are dropped from
+         * the copy (counted, summed) and the row sums recomputed until none is left */
+        wiot_table *tc = g->t;
+        for (int pass = 0;; pass++) {
+            size_t drops = 0;
+            for (size_t i = 0; i < n; i++) {
+                double s = 0;
+                for (size_t j = 0; j < n; j++)
+                    s += tc->Z[i + j * n];
+                for (size_t q = 0; q < C * K; q++)
+                    s += tc->F[i + q * n];
+                x[i] = s > 0 ? s : 0.0;
+            }
+            for (size_t j = 0; j < n; j++) {
+                if (x[j] > 0)
+                    continue;
+                for (size_t i = 0; i < n; i++) {
+                    double *a = tc->Z + i + j * n, *b = tc->Z + j + i * n;
+                    if (*a != 0) {
+                        g->dropped += *a, g->ndropped++, drops++;
+                        *a = 0;
+                    }
+                    if (*b != 0) {
+                        g->dropped += *b, g->ndropped++, drops++;
+                        *b = 0;
+                    }
+                }
+            }
+            if (!drops || pass == 8)
+                break;
+        }
+        for (size_t i = 0; i < n; i++) {
+            double s = 0;
+            for (size_t j = 0; j < n; j++)
+                s += tc->Z[i + j * n];
+            for (size_t q = 0; q < C * K; q++)
+                s += tc->F[i + q * n];
+            if (s < 0)
+                g->clamped++;
+            tc->x[i] = s > 0 ? s : 0.0;
+        }
+        for (size_t j = 0; j < n; j++) {
+            double s = 0;
+            for (size_t i = 0; i < n; i++)
+                s += tc->Z[i + j * n];
+            tc->v[j] = tc->x[j] - s;
+            g->negva += tc->v[j] < 0;
+        }
+    }
     if ((rc = wiot_lu_new(ctx, g->t, WIOT_LEONTIEF, &g->lu, NULL)))
         goto fail;
     const wiot_table *tc = g->t;
@@ -183,7 +223,12 @@ int wiot_gvc_new(wiot_ctx *ctx, const wiot_table *t, int flags, wiot_gvc **out)
             if (dd != c)
                 e += g->Ei[i + dd * n] + g->Y[i + dd * n];
         g->E[i] = e;
-        g->av[i] = tc->x[i] > 0 ? tc->v[i] / tc->x[i] : 0.0;
+        /* a_v = 1 - column sums of A, also where x = 0 (A's column is 0 there): a
+         * country-sector with no output has no inputs, whatever it sells is its own
+         * value added, and the columns of V = diag(a_v) B sum to 1 exactly (with
+         * a_v = 0 there, sales of a zero-output row, WIOD 1999 LUX c8 -> BEL c8,
+         * would leave value added without origin) */
+        g->av[i] = tc->x[i] > 0 ? tc->v[i] / tc->x[i] : 1.0;
     }
     /* W = L^T (diag(a_v) P): W[j, o] = sum_{i in o} V[i, j] */
     memset(g->W, 0, nc * sizeof *g->W);
@@ -209,6 +254,14 @@ fail:
 }
 
 size_t wiot_gvc_clamped(const wiot_gvc *g) { return g ? g->clamped : 0; }
+size_t wiot_gvc_negative_va(const wiot_gvc *g) { return g ? g->negva : 0; }
+
+double wiot_gvc_dropped(const wiot_gvc *g, size_t *entries)
+{
+    if (entries)
+        *entries = g ? g->ndropped : 0;
+    return g ? g->dropped : 0.0;
+}
 
 /* ---------------------------------------------------------------------- KWW */
 /* A[j, k] of the workspace's table */

@@ -9,6 +9,9 @@ struct wiot_gvc {
     size_t C, S, K, n;
     int reported;             /* WIOT_GVC_REPORTED_GO */
     size_t clamped;           /* rows whose Z 1 + F 1 < 0 were set to x = 0 */
+    size_t negva;             /* columns with v = x - 1^T Z < 0 */
+    size_t ndropped;          /* Z entries of zero-output rows and columns dropped */
+    double dropped;           /* their sum */
     wiot_table *t;            /* the copy with the output used (owns Z, F, x, v) */
     wiot_lu *lu;              /* LU of I - A of t */
     double *buf;              /* one block holding the arrays below */
