@@ -96,6 +96,51 @@ def wwz():
             out[blk[s], r, :] = T
     return out
 
+def bm():
+    """Borin & Mancini, exporting-country perspective, from the definitions: an
+    explicit extraction inverse Bx = inv(I - A with s's export rows zeroed) per s."""
+    out = np.zeros((n, C, 15))
+    AF = A.copy()
+    for c in range(C):
+        AF[blk[c], blk[c]] = 0
+    G = AF @ (B @ Yc)
+    for s in range(C):
+        Ax = A.copy()
+        for r in range(C):
+            if r != s:
+                Ax[blk[s], blk[r]] = 0
+        Bx = np.linalg.inv(np.eye(n) - Ax)
+        oth = [t for t in range(C) if t != s]
+        VsBx = V(s) @ Bx[blk[s], blk[s]]
+        VsB = V(s) @ Bb(s, s)
+        fvx = sum(V(t) @ Bx[blk[t], blk[s]] for t in oth)
+        fv = sum(V(t) @ Bb(t, s) for t in oth)
+        Es = E[blk[s]]
+        zs = AF @ (Bx[:, blk[s]] @ Es)
+        for r in oth:
+            Asr, Lrr = Ab(s, r), Lloc[r]
+            e = Ei[blk[s], r] + Yb(s, r)
+            th = [j for j in range(C) if j not in (r, s)]
+            vax1 = VsBx * Yb(s, r)
+            vax2 = VsBx * (Asr @ Lrr @ Yb(r, r))
+            vax3 = VsBx * (Asr @ Lrr @ sum(Yb(r, j) for j in th))
+            vax4 = VsBx * (Asr @ Lrr @ sum(G[blk[r], l] for l in oth))
+            ref1 = VsBx * (Asr @ Lrr @ Yb(r, s))
+            ref2 = VsBx * (Asr @ Lrr @ G[blk[r], s])
+            davax = vax1 + vax2
+            vax = davax + vax3 + vax4
+            ref = ref1 + ref2
+            dva = VsBx * e
+            ddc = (VsB - VsBx) * e
+            fva = fvx * e
+            fdc = (fv - fvx) * e
+            dsk = VsB * (Asr @ Lrr @ zs[blk[r]])
+            fsk = fv * (Asr @ Lrr @ zs[blk[r]])
+            T = np.stack([e, davax, vax, ref, dva, ddc, fva, fdc, e - davax, fva + fdc + ddc,
+                          vax - davax + ref, VsB * e - dsk, dsk, fv * e - fsk, fsk], 1)
+            out[blk[s], r, :] = T
+    return out
+
 def positions():
     Delta = np.divide(Z, x[:, None], out=np.zeros_like(Z), where=x[:, None] > 0)
     U = np.linalg.inv(np.eye(n) - Delta) @ np.ones(n)
@@ -142,6 +187,7 @@ if "--time" in args:
 k = kww()
 w = wwz()
 P, apl = positions()
+b = bm()
 if "--header" in args:
     o = args[args.index("--header") + 1]
     with open(o, "w") as f:
@@ -157,6 +203,10 @@ if "--header" in args:
         f.write("};\nstatic const double EXP_POS[%d][14] = {\n" % n)
         for j in range(n):
             f.write("    {%s},\n" % ", ".join("%.17g" % q for q in P[j]))
+        f.write("};\n/* [j*C + r][item] */\nstatic const double EXP_BM[%d][15] = {\n" % (n * C))
+        for j in range(n):
+            for r in range(C):
+                f.write("    {%s},\n" % ", ".join("%.17g" % q for q in b[j, r]))
         f.write("};\n/* APL[i][j] */\nstatic const double EXP_APL[%d][%d] = {\n" % (n, n))
         for i in range(n):
             f.write("    {%s},\n" % ", ".join("%.17g" % q for q in apl[i]))

@@ -957,6 +957,46 @@ WIOT_API const char *wiot_kww_name(int term);
 WIOT_API const char *wiot_wwz_name(int term);
 WIOT_API int wiot_wwz_to_kww(int term);
 
+/* Borin & Mancini (2019, 2023) decompositions of gross exports (METHODS.md §7.6),
+ * exporting-country perspective, by exporting country-sector j (in s) and importer
+ * r != s (additive over both). B^(s) = (I - A^(s))^{-1} is the inverse with s's export
+ * rows of A removed (production before value added first leaves s); B^(s)_ss = L_ss
+ * and B^(s)_.s = B_.s B_ss^{-1} L_ss. E = E_sr[j], p = (V_s L_ss)[j]:
+ *  source-based (value added counted where it first leaves its country):
+ *   EXGR   E
+ *   DAVAX  p (Y_sr + A_sr L_rr Y_rr): directly absorbed by the importer, no further
+ *          border crossing ("traditional" trade)
+ *   VAX    DAVAX + p A_sr L_rr (sum_{j!=r,s} Y_rj + sum_{l!=s} G_rl): absorbed abroad,
+ *          G = A_F B Y (A_F: A off the diagonal blocks)
+ *   REF    p A_sr L_rr (Y_rs + G_rs): reflected, absorbed at home;  DVA = VAX + REF = p E
+ *   DDC    (V_s B_ss - V_s L_ss)[j] E: domestic double counting
+ *   FVA    (sum_{t!=s} V_t B^(s)_ts)[j] E;  FDC = (sum_{t!=s} V_t (B_ts - B^(s)_ts))[j] E
+ *   GVC    E - DAVAX: GVC-related trade (crosses at least two borders); GVCB = FVA +
+ *          FDC + DDC (backward), GVCF = VAX - DAVAX + REF (forward), GVC = GVCB + GVCF
+ *  sink-based (value added counted where it last leaves before absorption):
+ *   DDC_sink  (V_s B_ss)[j] (A_sr L_rr A_F B^(s)_.s E_s*)[j];  DVA_sink = V_s B_ss E - DDC_sink
+ *   FDC_sink  (sum_{t!=s} V_t B_ts)[j] (A_sr L_rr A_F B^(s)_.s E_s*)[j];
+ *             FVA_sink = sum_{t!=s} V_t B_ts E - FDC_sink
+ * Identities: DVA + DDC + FVA + FDC = EXGR; DVA + DDC = DVA_sink + DDC_sink (= KWW
+ * terms 1-6 summed over importers); FVA + FDC = FVA_sink + FDC_sink (KWW 7-9).
+ * out[(n*C) x WIOT_BM_NITEMS] (ld >= n*C): item q of the flow j -> r at
+ * out[(j*C + r) + q*ld]; rows with r == c(j) are 0. Millions. info (may be NULL):
+ * residual max |DVA - p E| and |sum - EXGR| over flows, seconds, flops.
+ * returns WIOT_OK | WIOT_EINVAL | WIOT_ESINGULAR | WIOT_ENOMEM (also under the memory
+ * limit) | WIOT_ETOOLARGE, WIOT_EDATA (defensive). cost: the inverse B (2n^3 flops,
+ * 8n^2 bytes), 4n^2 C (B Y and A_F of it) + 4n^2 per exporter (one gemv with B and one
+ * A_F product) + 12 N^2 C^2 flops; 40 nC bytes besides B. */
+enum wiot_bm_item {
+    WIOT_BM_EXGR = 0, WIOT_BM_DAVAX = 1, WIOT_BM_VAX = 2, WIOT_BM_REF = 3, WIOT_BM_DVA = 4,
+    WIOT_BM_DDC = 5, WIOT_BM_FVA = 6, WIOT_BM_FDC = 7, WIOT_BM_GVC = 8, WIOT_BM_GVCB = 9,
+    WIOT_BM_GVCF = 10, WIOT_BM_DVA_SINK = 11, WIOT_BM_DDC_SINK = 12, WIOT_BM_FVA_SINK = 13,
+    WIOT_BM_FDC_SINK = 14
+};
+#define WIOT_BM_NITEMS 15
+WIOT_API int wiot_gvc_bm(wiot_ctx *ctx, const wiot_gvc *g, double *out, size_t ld, wiot_info *info);
+/* Name of a Borin-Mancini item ("EXGR", "DAVAX", ..., "FDC_sink"), NULL out of range. */
+WIOT_API const char *wiot_bm_name(int item);
+
 /* Bilateral gross trade (METHODS.md §7.5): for country-sector j and importer r
  * (rows j*C + r; 0 where r == c(j)):
  *   flows[row]       = intermediate exports sum_{k in r} Z[j, k]

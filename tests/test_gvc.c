@@ -219,6 +219,58 @@ Test(gvc, leather_trade_flows_and_embodied_va)
     wiot_ctx_free(ctx);
 }
 
+Test(gvc, leather_borin_mancini_matches_extraction_definition_and_identities)
+{
+    wiot_ctx *ctx = test_ctx();
+    wiot_table *t = test_load(ctx, LEATHER);
+    wiot_gvc *g = test_gvc(ctx, t, 0);
+    const size_t C = 3, n = 9, ld = 27;
+    double b[27 * WIOT_BM_NITEMS], k[27];
+    wiot_info info;
+    cr_assert_eq(wiot_gvc_bm(ctx, g, b, ld, &info), WIOT_OK, "%s", wiot_errmsg(ctx));
+    cr_assert(info.residual < 1e-12, "%g", info.residual);
+    cr_assert_eq(wiot_gvc_kww(ctx, g, k, C, NULL, 0, NULL), WIOT_OK);
+    double dom[3] = {0}, gvc = 0, ex = 0;
+    for (size_t j = 0; j < n; j++)
+        for (size_t r = 0; r < C; r++) {
+            const size_t row = j * C + r;
+            const double e = flow(t, j, r);
+            for (int q = 0; q < WIOT_BM_NITEMS; q++)
+                /* numpy: explicit B^(s) = inv(I - A^(s)) per exporter, 1e-12 of the flow */
+                cr_assert(close_to(b[row + q * ld], EXP_BM[row][q], 1e-12, e), "j=%zu r=%zu %s: %.17g vs %.17g",
+                          j, r, wiot_bm_name(q), b[row + q * ld], EXP_BM[row][q]);
+#define I(q) b[row + (q) * ld]
+            cr_assert(close_to(I(WIOT_BM_EXGR), e, 1e-15, e));
+            cr_assert(close_to(I(WIOT_BM_DVA) + I(WIOT_BM_DDC) + I(WIOT_BM_FVA) + I(WIOT_BM_FDC), e, 1e-12, e));
+            cr_assert(close_to(I(WIOT_BM_GVC), I(WIOT_BM_GVCB) + I(WIOT_BM_GVCF), 1e-12, e));
+            cr_assert(close_to(I(WIOT_BM_DVA_SINK) + I(WIOT_BM_DDC_SINK), I(WIOT_BM_DVA) + I(WIOT_BM_DDC), 1e-12, e));
+            cr_assert(close_to(I(WIOT_BM_FVA_SINK) + I(WIOT_BM_FDC_SINK), I(WIOT_BM_FVA) + I(WIOT_BM_FDC), 1e-12, e));
+            dom[j / 3] += I(WIOT_BM_DVA) + I(WIOT_BM_DDC);
+            gvc += I(WIOT_BM_GVC);
+            ex += e;
+#undef I
+        }
+    /* domestic content = KWW terms 1-6 */
+    for (size_t s = 0; s < C; s++) {
+        double d = 0;
+        for (int q = 0; q < 6; q++)
+            d += k[s + q * C];
+        cr_assert(close_to(dom[s], d, 1e-12, d));
+    }
+    cr_log_info("leather: GVC-related trade %.4f of gross exports", gvc / ex);
+    cr_assert_str_eq(wiot_bm_name(WIOT_BM_FDC_SINK), "FDC_sink");
+    cr_assert_null(wiot_bm_name(WIOT_BM_NITEMS));
+    cr_assert_eq(wiot_gvc_bm(ctx, g, b, 26, NULL), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_bm(ctx, NULL, b, 27, NULL), WIOT_EINVAL);
+    cr_assert_eq(wiot_gvc_bm(NULL, g, b, 27, NULL), WIOT_EINVAL);
+    cr_assert_eq(wiot_ctx_set(ctx, WIOT_OPT_MAX_MEMORY, 2000), WIOT_OK);
+    cr_assert_eq(wiot_gvc_bm(ctx, g, b, 27, NULL), WIOT_ENOMEM);
+    cr_assert(strstr(wiot_errmsg(ctx), "Borin-Mancini decomposition needs"), "%s", wiot_errmsg(ctx));
+    wiot_gvc_free(g);
+    wiot_table_free(t);
+    wiot_ctx_free(ctx);
+}
+
 /* WIOD 2013, every shipped year: KWW terms sum to gross exports, 1-6 = DVA and 7-9 =
  * FVA of wiot_tiva, FDC from its formula = the residual, world DVX = world FVA. */
 Test(gvc, wiod_kww_identities_every_year, .timeout = 300)
@@ -340,6 +392,26 @@ Test(gvc, wiod2011_wwz_identities_threads_and_reported_go, .timeout = 300)
                       wiot_table_country(t, s), q + 1, a, kc[s + q * C]);
         }
     }
+    /* Borin-Mancini: the source and sink items sum to every flow */
+    double *bmv = malloc(ld * WIOT_BM_NITEMS * sizeof *bmv);
+    cr_assert(bmv);
+    cr_assert_eq(wiot_gvc_bm(ctx, g, bmv, ld, &info), WIOT_OK, "%s", wiot_errmsg(ctx));
+    double gvc = 0, ex = 0;
+    for (size_t j = 0; j < n; j++)
+        for (size_t r = 0; r < C; r++) {
+            const double e = flow(t, j, r), sc = e > 1e-3 ? e : 1e-3;
+            const double *b = bmv + j * C + r;
+            cr_assert(fabs(b[WIOT_BM_DVA * ld] + b[WIOT_BM_DDC * ld] + b[WIOT_BM_FVA * ld] +
+                           b[WIOT_BM_FDC * ld] - e) <= 1e-12 * sc);
+            cr_assert(fabs(b[WIOT_BM_DVA_SINK * ld] + b[WIOT_BM_DDC_SINK * ld] + b[WIOT_BM_FVA_SINK * ld] +
+                           b[WIOT_BM_FDC_SINK * ld] - e) <= 1e-12 * sc);
+            cr_assert(fabs(b[WIOT_BM_VAX * ld] + b[WIOT_BM_REF * ld] - b[WIOT_BM_DVA * ld]) <= 1e-12 * sc);
+            gvc += b[WIOT_BM_GVC * ld];
+            ex += e;
+        }
+    cr_log_info("WIOD 2011: GVC-related trade (Borin-Mancini) %.4f of world gross exports; BM residual %.2g",
+                gvc / ex, info.residual);
+    free(bmv);
     /* 2 threads: BLAS may sum in another order; 1e-12 relative to the flow */
     cr_assert_eq(wiot_ctx_set(ctx, WIOT_OPT_THREADS, 2), WIOT_OK);
     cr_assert_eq(wiot_gvc_wwz(ctx, g, w2, ld, NULL), WIOT_OK);
@@ -518,6 +590,8 @@ Test(gvc, failing_allocator)
             rc = wiot_gvc_apl(ctx, g, cols, 2, b, 9);
         if (!rc)
             rc = wiot_gvc_trade(ctx, g, fl, 27, va, 27);
+        if (!rc)
+            rc = wiot_gvc_bm(ctx, g, a, 27, NULL);
         if (rc)
             cr_assert_eq(rc, WIOT_ENOMEM, "k=%ld: rc %d (%s)", k, rc, wiot_errmsg(ctx));
         else

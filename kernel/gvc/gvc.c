@@ -374,6 +374,17 @@ int wiot_gvc_kww(wiot_ctx *ctx, const wiot_gvc *g, double *country, size_t ldc, 
 }
 
 /* ---------------------------------------------------------------------- WWZ */
+/* B = (I - A)^{-1} of the workspace's table, n x n (ld n), by wiot_leontief (its
+ * residual is skipped: the identities of the decompositions are the quality measure) */
+int wi_gvc_inverse(wiot_ctx *ctx, const wiot_gvc *g, double *B, wiot_info *info)
+{
+    const int saved = ctx->residual;
+    ctx->residual = 0;
+    int rc = wiot_leontief(ctx, g->t, B, g->n, info);
+    ctx->residual = saved;
+    return rc;
+}
+
 int wiot_gvc_wwz(wiot_ctx *ctx, const wiot_gvc *g, double *out, size_t ld, wiot_info *info)
 {
     if (!ctx)
@@ -405,14 +416,8 @@ int wiot_gvc_wwz(wiot_ctx *ctx, const wiot_gvc *g, double *out, size_t ld, wiot_
     }
     double *P = R + 3 * nC, *D = P + 3 * nC, *BYd = D + nC, *BYf = BYd + n, *DYf = BYf + n;
     double *Q = DYf + n, *AQ = Q + 11 * S;
-    /* B = (I - A)^{-1} of the workspace's table (its residual is not needed: the
-     * identities checked below are the quality measure) */
     wiot_info binf;
-    const int saved = ctx->residual;
-    ctx->residual = 0;
-    rc = wiot_leontief(ctx, t, B, n, &binf);
-    ctx->residual = saved;
-    if (rc)
+    if ((rc = wi_gvc_inverse(ctx, g, B, &binf)))
         goto done;
     double flops = binf.flops;
     const double *Y = g->Y, *W = g->W;

@@ -27,6 +27,9 @@ struct wiot_gvc {
     lapack_int *piv;          /* n: their pivots */
 };
 
+/* B = (I - A)^{-1} of g's table into B[n x n] (ld n); info as wiot_leontief's. */
+int wi_gvc_inverse(wiot_ctx *ctx, const wiot_gvc *g, double *B, wiot_info *info);
+
 extern const char *const wi_kww_names[];
 extern const char *const wi_wwz_names[];
 
