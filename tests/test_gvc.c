@@ -373,7 +373,7 @@ Test(gvc, wiod2011_wwz_identities_threads_and_reported_go, .timeout = 300)
             if (e > 0)
                 worst = d / e > worst ? d / e : worst;
             /* 1e-12 relative to the flow; flows below 1e-3 (a thousand USD) against 1e-15 absolute */
-            cr_assert(d <= 1e-12 * (e > 1e-3 ? e : 1e-3), "%s_%s -> %s: sum %.17g, flow %.17g",
+            cr_assert(d <= 1e-12 * (fabs(e) > 1e-3 ? fabs(e) : 1e-3), "%s_%s -> %s: sum %.17g, flow %.17g",
                       wiot_table_country(t, j / S), wiot_table_sector(t, j % S), wiot_table_country(t, r),
                       sum, e);
         }
@@ -399,10 +399,12 @@ Test(gvc, wiod2011_wwz_identities_threads_and_reported_go, .timeout = 300)
     double gvc = 0, ex = 0;
     for (size_t j = 0; j < n; j++)
         for (size_t r = 0; r < C; r++) {
-            const double e = flow(t, j, r), sc = e > 1e-3 ? e : 1e-3;
+            const double e = flow(t, j, r), sc = fabs(e) > 1e-3 ? fabs(e) : 1e-3;
             const double *b = bmv + j * C + r;
             cr_assert(fabs(b[WIOT_BM_DVA * ld] + b[WIOT_BM_DDC * ld] + b[WIOT_BM_FVA * ld] +
-                           b[WIOT_BM_FDC * ld] - e) <= 1e-12 * sc);
+                           b[WIOT_BM_FDC * ld] - e) <= 1e-12 * sc, "%zu -> %zu: DVA %.17g DDC %.17g FVA %.17g FDC %.17g, "
+                      "flow %.17g", j, r, b[WIOT_BM_DVA * ld], b[WIOT_BM_DDC * ld], b[WIOT_BM_FVA * ld],
+                      b[WIOT_BM_FDC * ld], e);
             cr_assert(fabs(b[WIOT_BM_DVA_SINK * ld] + b[WIOT_BM_DDC_SINK * ld] + b[WIOT_BM_FVA_SINK * ld] +
                            b[WIOT_BM_FDC_SINK * ld] - e) <= 1e-12 * sc);
             cr_assert(fabs(b[WIOT_BM_VAX * ld] + b[WIOT_BM_REF * ld] - b[WIOT_BM_DVA * ld]) <= 1e-12 * sc);
@@ -420,7 +422,7 @@ Test(gvc, wiod2011_wwz_identities_threads_and_reported_go, .timeout = 300)
             const double e = flow(t, j, r);
             for (int q = 0; q < 16; q++) {
                 const size_t m = j * C + r + q * ld;
-                cr_assert(fabs(w1[m] - w2[m]) <= 1e-12 * (e > 1e-3 ? e : 1e-3), "threads: %.17g vs %.17g",
+                cr_assert(fabs(w1[m] - w2[m]) <= 1e-12 * (fabs(e) > 1e-3 ? fabs(e) : 1e-3), "threads: %.17g vs %.17g",
                           w1[m], w2[m]);
             }
         }
