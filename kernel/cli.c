@@ -77,6 +77,7 @@ enum { OPT_MAX_MEMORY = 2000 };   /* accepted by every command */
  * whose --format names its output) and --keep-splits are accepted by every command */
 enum { OPT_KEEP_SPLITS = 2100, OPT_REGIONS, OPT_SECTORS, OPT_MAP };
 enum { OPT_INVERSE = 2200 };   /* wiot leontief --inverse auto|lapack|recursive */
+enum { OPT_REPORTED_GO = 2300 };   /* wiot gvc --reported-go */
 
 /* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
  * or "iB" is allowed). -1 if malformed. */
@@ -131,6 +132,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         {"keep-splits", no_argument, 0, OPT_KEEP_SPLITS}, {"regions", required_argument, 0, OPT_REGIONS},
         {"sectors", required_argument, 0, OPT_SECTORS}, {"map", required_argument, 0, OPT_MAP},
         {"inverse", required_argument, 0, OPT_INVERSE},
+        {"reported-go", no_argument, 0, OPT_REPORTED_GO},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->threads = -1;
@@ -182,6 +184,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_THRESHOLD: name = "threshold"; break;
         case OPT_TO: name = "to"; break;
         case OPT_BY_SECTOR: name = "by-sector"; break;
+        case OPT_REPORTED_GO: name = "reported-go"; break;
         case OPT_MAX_MEMORY:
             if ((o->max_memory = parse_size(optarg)) < 0)
                 return usage_error(cmd, "--max-memory takes a size such as 512M, 4G or 1073741824, "
@@ -275,6 +278,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_THRESHOLD: o->threshold = optarg; break;
         case OPT_TO: o->to = optarg; break;
         case OPT_BY_SECTOR: o->by_sector = 1; break;
+        case OPT_REPORTED_GO: o->reported_go = 1; break;
         }
     }
     if (optind < argc)
@@ -1424,6 +1428,7 @@ static const char *MAIN_HELP =
     "  content       a source's value-added (or gross) content in every product; thresholds\n"
     "  tiva          trade in value added per country: DVA, FVA, participation, VAX\n"
     "  extract       hypothetical extraction of a source's supply: output lost\n"
+    "  gvc           value chains: KWW, WWZ, Borin-Mancini, positions, bilateral trade\n"
     "  version       library version\n"
     "every command also takes --max-memory SIZE (e.g. 4G): refuse work that needs more\n";
 
@@ -1460,6 +1465,8 @@ int main(int argc, char **argv)
         return cmd_content(argc - 1, argv + 1);
     if (!strcmp(cmd, "tiva"))
         return cmd_tiva(argc - 1, argv + 1);
+    if (!strcmp(cmd, "gvc"))
+        return cmd_gvc(argc - 1, argv + 1);
     if (!strcmp(cmd, "extract"))
         return cmd_extract(argc - 1, argv + 1);
     fprintf(stderr, "wiot: unknown command '%s' (see 'wiot --help')\n", cmd);

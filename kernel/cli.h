@@ -46,6 +46,7 @@ typedef struct opts {
     const char *threshold;    /* --threshold X[,Y...] */
     const char *to;           /* --to COUNTRIES */
     int by_sector;            /* --by-sector */
+    int reported_go;          /* --reported-go (wiot gvc) */
 } opts;
 
 typedef struct outfile {
@@ -102,6 +103,7 @@ int cmd_convert(int argc, char **argv);
 int cmd_content(int argc, char **argv);   /* cli_exposure.c */
 int cmd_tiva(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_gvc(int argc, char **argv);       /* cli_gvc.c */
 const char *role_name(int role);
 
 #endif

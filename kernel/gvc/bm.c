@@ -86,13 +86,12 @@ int wiot_gvc_bm(wiot_ctx *ctx, const wiot_gvc *g, double *out, size_t ld, wiot_i
         goto done;
     const double *Y = g->Y, *W = g->W;
     wi_threads th;
-    wi_threads_begin(ctx, &th);
+    wi_threads_begin(ctx, &th);   /* the calling thread's BLAS/OpenMP count for the call */
     /* XD = B Y; G = A_F XD (intermediates r sells abroad for each destination's
      * final demand); LY = L_rr Y, LG = L_rr G */
     cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)C, (int)n, 1.0, B, (int)n, Y,
                 (int)n, 0.0, XD, (int)n);
     wi_af_mat(g, XD, C, G, tmp);
-    wi_threads_end(&th);
     memcpy(LY, Y, nC * sizeof *LY);
     memcpy(LG, G, nC * sizeof *LG);
     wi_loc_mat(g, LY, C);
@@ -119,6 +118,7 @@ int wiot_gvc_bm(wiot_ctx *ctx, const wiot_gvc *g, double *out, size_t ld, wiot_i
                 Bss[a + b * S] = B[(o + a) + (o + b) * n];
         lapack_int linfo = LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, ls, ls, Bss, ls, ipiv);
         if (linfo > 0) {
+            wi_threads_end(&th);
             rc = wi_error(ctx, WIOT_ESINGULAR, "Borin-Mancini: block B_ss of '%s' is singular",
                           t->country[s]);
             goto done;
@@ -149,8 +149,7 @@ int wiot_gvc_bm(wiot_ctx *ctx, const wiot_gvc *g, double *out, size_t ld, wiot_i
                 Q[b + 4 * S] = LG[k + s * n] * sc;                  /* L_rr G_rs */
                 Q[b + 5 * S] = q[k] * sc;                           /* L_rr A_F B^(s)_.s E_s* */
             }
-            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)S, 6, (int)S, 1.0,
-                        t->Z + o + r * S * n, (int)n, Q, (int)S, 0.0, AQ, (int)S);
+            wi_small_gemm(S, S, 6, t->Z + o + r * S * n, n, Q, S, AQ, S);
             for (size_t a = 0; a < S; a++) {
                 const size_t j = o + a, row = j * C + r;
                 const double y = Y[j + r * n], e = g->Ei[j + r * n] + y;
@@ -186,6 +185,7 @@ int wiot_gvc_bm(wiot_ctx *ctx, const wiot_gvc *g, double *out, size_t ld, wiot_i
             for (int c = 0; c < WIOT_BM_NITEMS; c++)
                 out[(o + a) * C + s + (size_t)c * ld] = 0.0;
     }
+    wi_threads_end(&th);
     flops += 12.0 * (double)S * (double)S * (double)C * (double)C;
     rc = wi_check_finite(ctx, NULL, "Borin-Mancini term", out, nC, WIOT_BM_NITEMS, ld);
     if (!rc && info) {

@@ -97,6 +97,23 @@ static int wi_local(wiot_ctx *ctx, wiot_gvc *g)
     return WIOT_OK;
 }
 
+/* x[i] = sum_j Z[i, j] + sum_q F[i, q], column by column (contiguous) */
+static void wi_rowsums(const wiot_table *t, double *x)
+{
+    const size_t n = t->n, CK = t->C * t->K;
+    memset(x, 0, n * sizeof *x);
+    for (size_t j = 0; j < n; j++) {
+        const double *z = t->Z + j * n;
+        for (size_t i = 0; i < n; i++)
+            x[i] += z[i];
+    }
+    for (size_t q = 0; q < CK; q++) {
+        const double *f = t->F + q * n;
+        for (size_t i = 0; i < n; i++)
+            x[i] += f[i];
+    }
+}
+
 int wiot_gvc_new(wiot_ctx *ctx, const wiot_table *t, int flags, wiot_gvc **out)
 {
     if (!ctx)
@@ -145,7 +162,11 @@ int wiot_gvc_new(wiot_ctx *ctx, const wiot_table *t, int flags, wiot_gvc **out)
      * coefficient too; the system stays non-singular (checked by the LU). */
     wiot_table_desc d = {C, S, K, (const char *const *)t->country, (const char *const *)t->sector,
                          (const char *const *)t->fdcat, t->Z, n, t->F, n, t->x, t->name};
-    if ((rc = wiot_table_new(ctx, &d, &g->t)))
+    wiot_log_fn logfn = ctx->log;   /* the copy's warnings are the input's, already reported */
+    ctx->log = NULL;
+    rc = wiot_table_new(ctx, &d, &g->t);
+    ctx->log = logfn;
+    if (rc)
         goto fail;
     g->t->year = t->year;
     if (!g->reported) {
@@ -157,14 +178,9 @@ int wiot_gvc_new(wiot_ctx *ctx, const wiot_table *t, int flags, wiot_gvc **out)
         wiot_table *tc = g->t;
         for (int pass = 0;; pass++) {
             size_t drops = 0;
-            for (size_t i = 0; i < n; i++) {
-                double s = 0;
-                for (size_t j = 0; j < n; j++)
-                    s += tc->Z[i + j * n];
-                for (size_t q = 0; q < C * K; q++)
-                    s += tc->F[i + q * n];
-                x[i] = s > 0 ? s : 0.0;
-            }
+            wi_rowsums(tc, x);
+            for (size_t i = 0; i < n; i++)
+                x[i] = x[i] > 0 ? x[i] : 0.0;
             for (size_t j = 0; j < n; j++) {
                 if (x[j] > 0)
                     continue;
@@ -183,15 +199,11 @@ int wiot_gvc_new(wiot_ctx *ctx, const wiot_table *t, int flags, wiot_gvc **out)
             if (!drops || pass == 8)
                 break;
         }
+        wi_rowsums(tc, tc->x);
         for (size_t i = 0; i < n; i++) {
-            double s = 0;
-            for (size_t j = 0; j < n; j++)
-                s += tc->Z[i + j * n];
-            for (size_t q = 0; q < C * K; q++)
-                s += tc->F[i + q * n];
-            if (s < 0)
+            if (tc->x[i] < 0)
                 g->clamped++;
-            tc->x[i] = s > 0 ? s : 0.0;
+            tc->x[i] = tc->x[i] > 0 ? tc->x[i] : 0.0;
         }
         for (size_t j = 0; j < n; j++) {
             double s = 0;
@@ -205,16 +217,18 @@ int wiot_gvc_new(wiot_ctx *ctx, const wiot_table *t, int flags, wiot_gvc **out)
         goto fail;
     const wiot_table *tc = g->t;
     /* final demand by destination, intermediate sales by buyer country, exports */
-    for (size_t dd = 0; dd < C; dd++) {
-        for (size_t i = 0; i < n; i++) {
-            double f = 0, z = 0;
-            for (size_t k = 0; k < K; k++)
-                f += tc->F[i + (dd * K + k) * n];
-            for (size_t j = dd * S; j < (dd + 1) * S; j++)
-                z += tc->Z[i + j * n];
-            g->Y[i + dd * n] = f;
-            g->Ei[i + dd * n] = z;
-        }
+    memset(g->Y, 0, 2 * nc * sizeof *g->Y);   /* Y and Ei */
+    for (size_t q = 0; q < C * K; q++) {      /* column by column: contiguous */
+        double *y = g->Y + (q / K) * n;
+        const double *f = tc->F + q * n;
+        for (size_t i = 0; i < n; i++)
+            y[i] += f[i];
+    }
+    for (size_t j = 0; j < n; j++) {
+        double *e = g->Ei + (j / S) * n;
+        const double *z = tc->Z + j * n;
+        for (size_t i = 0; i < n; i++)
+            e[i] += z[i];
     }
     for (size_t i = 0; i < n; i++) {
         const size_t c = i / S;
@@ -486,8 +500,7 @@ int wiot_gvc_wwz(wiot_ctx *ctx, const wiot_gvc *g, double *out, size_t ld, wiot_
                 for (int c = 0; c < 11; c++)
                     Q[b + c * S] = q[c] * sc;
             }
-            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)S, 11, (int)S, 1.0,
-                        t->Z + s * S + r * S * n, (int)n, Q, (int)S, 0.0, AQ, (int)S);
+            wi_small_gemm(S, S, 11, t->Z + s * S + r * S * n, n, Q, S, AQ, S);
             for (size_t a = 0; a < S; a++) {
                 const size_t i = s * S + a;
                 const double yr = Y[i + r * n], vl = g->VL[i], vb = W[i + s * n];

@@ -30,6 +30,27 @@ struct wiot_gvc {
 /* B = (I - A)^{-1} of g's table into B[n x n] (ld n); info as wiot_leontief's. */
 int wi_gvc_inverse(wiot_ctx *ctx, const wiot_gvc *g, double *B, wiot_info *info);
 
+/* C[m x nc] = A[m x k] B[k x nc] (column-major, lda, ldb, ldc): plain loops for the
+ * N x N blocks of the bilateral terms (a BLAS call per pair costs more in dispatch
+ * and thread wake-ups than the 2 m k nc flops). */
+static inline void wi_small_gemm(size_t m, size_t k, size_t nc, const double *A, size_t lda,
+                                 const double *B, size_t ldb, double *C, size_t ldc)
+{
+    for (size_t j = 0; j < nc; j++) {
+        double *c = C + j * ldc;
+        for (size_t i = 0; i < m; i++)
+            c[i] = 0.0;
+        for (size_t l = 0; l < k; l++) {
+            const double b = B[l + j * ldb];
+            const double *a = A + l * lda;
+            if (b == 0.0)
+                continue;
+            for (size_t i = 0; i < m; i++)
+                c[i] += a[i] * b;
+        }
+    }
+}
+
 extern const char *const wi_kww_names[];
 extern const char *const wi_wwz_names[];
 
