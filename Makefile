@@ -120,6 +120,7 @@ check: all $(TESTBIN)
 cli-test: all
 	sh tests/cli_tests.sh ./$(CLI)
 	sh tests/cli_bad.sh ./$(CLI)
+	sh tests/cli_gvc.sh ./$(CLI)
 
 install-test: all
 	sh tests/install_test.sh

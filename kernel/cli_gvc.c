@@ -201,8 +201,8 @@ static int write_record(FILE *f, void *ud)
         size_t nd;
         double dv = wiot_gvc_dropped(r->g, &nd);
         fprintf(f, "table: %s (year %d, units %s): %zu rows clamped to x = 0, %zu entries (%g) of "
-                   "zero-output rows dropped, %zu columns with v < 0; max |sum of terms - flow| = %.3g; "
-                   "%.3f s\n",
+                   "zero-output rows dropped, %zu columns with v < 0; identity check (kww: |FDC - residual|, "
+                   "wwz/bm: |sum of terms - flow|) %.3g; %.3f s\n",
                 wiot_table_name(r->t), r->year, wiot_table_units(r->t), wiot_gvc_clamped(r->g), nd, dv,
                 wiot_gvc_negative_va(r->g), r->resid, r->secs);
     }
@@ -290,9 +290,14 @@ static void summary(const gvc_out *o, int top, int reported)
         return;
     }
     size_t m = top_exporters(r, idx, ex, (size_t)top);
-    printf("%s%s, %s; gross output %s; max |sum of terms - flow| = %.2g; %.3f s\n", wiot_table_name(t),
+    char chk[96] = "";
+    if (o->sub == SUB_KWW)
+        snprintf(chk, sizeof chk, "; FDC formula vs residual: max diff %.2g", r->resid);
+    else if (o->sub == SUB_WWZ || o->sub == SUB_BM)
+        snprintf(chk, sizeof chk, "; max |sum of terms - flow| = %.2g", r->resid);
+    printf("%s%s, %s; gross output %s%s; %.3f s\n", wiot_table_name(t),
            o->nruns > 1 ? " (last of the years)" : "", wiot_table_units(t),
-           reported ? "as reported" : "x = Z 1 + F 1", r->resid, r->secs);
+           reported ? "as reported" : "x = Z 1 + F 1", chk, r->secs);
     if (o->sub == SUB_KWW || o->sub == SUB_WWZ || o->sub == SUB_BM) {
         const int nt = o->sub == SUB_KWW ? 9 : o->sub == SUB_WWZ ? 16 : WIOT_BM_NITEMS;
         for (size_t c = 0; c < C; c++)
