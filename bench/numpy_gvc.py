@@ -68,6 +68,7 @@ def kww():
 
 def wwz():
     out = np.zeros((n, C, 16))
+    Yf = np.array([Yc[i].sum() - Yc[i, i // S] for i in range(n)])
     for s in range(C):
         VsB = V(s) @ Bb(s, s)
         VsL = V(s) @ Lloc[s]
@@ -82,7 +83,8 @@ def wwz():
             T[:, 1] = VsL * (Asr @ Bb(r, r) @ Yb(r, r))
             T[:, 2] = VsL * (Asr @ sum(Bb(r, t) @ Yb(t, t) for t in th))
             T[:, 3] = VsL * (Asr @ Bb(r, r) @ sum(Yb(r, t) for t in th))
-            T[:, 4] = VsL * (Asr @ sum(Bb(r, t) @ sum(Yb(t, u) for u in range(C) if u not in (s, t)) for t in th))
+            # sum_{u != s,t} Y_tu = (final exports of t) - Y_ts
+            T[:, 4] = VsL * (Asr @ sum(Bb(r, t) @ (Yf[blk[t]] - Yb(t, s)) for t in th))
             T[:, 5] = VsL * (Asr @ Bb(r, r) @ Yb(r, s))
             T[:, 6] = VsL * (Asr @ sum(Bb(r, t) @ Yb(t, s) for t in th))
             T[:, 7] = VsL * (Asr @ Bb(r, s) @ Yb(s, s))
