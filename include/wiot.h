@@ -944,8 +944,9 @@ WIOT_API int wiot_gvc_kww(wiot_ctx *ctx, const wiot_gvc *g, double *country, siz
  * info (may be NULL): residual = max over flows |sum of the 16 terms - E_sr|
  * (millions), seconds, flops, method of the inverse.
  * returns WIOT_OK | WIOT_EINVAL | WIOT_EDATA | WIOT_ESINGULAR | WIOT_ETOOLARGE |
- * WIOT_ENOMEM. cost: the inverse B (2n^3 flops, 8n^2 bytes; WIOD: 5.9e9 flops, 16 MB),
- * 6n^2 C + 22 n^2 flops for the blocks, 56 nC bytes; no n x n x C array. */
+ * WIOT_ENOMEM. cost: the inverse B from the workspace's LU (dgetri: 4n^3/3 flops, 8n^2
+ * bytes + 64n doubles of workspace; WIOD: 3.9e9 flops, 16 MB), 6n^2 C + 22 n^2 flops for
+ * the blocks, 56 nC bytes; no n x n x C array. */
 #define WIOT_WWZ_NTERMS 16
 WIOT_API int wiot_gvc_wwz(wiot_ctx *ctx, const wiot_gvc *g, double *out, size_t ld,
                           wiot_info *info);
@@ -983,8 +984,8 @@ WIOT_API int wiot_wwz_to_kww(int term);
  * out[(j*C + r) + q*ld]; rows with r == c(j) are 0. Millions. info (may be NULL):
  * residual max |DVA - p E| and |sum - EXGR| over flows, seconds, flops.
  * returns WIOT_OK | WIOT_EINVAL | WIOT_ESINGULAR | WIOT_ENOMEM (also under the memory
- * limit) | WIOT_ETOOLARGE, WIOT_EDATA (defensive). cost: the inverse B (2n^3 flops,
- * 8n^2 bytes), 4n^2 C (B Y and A_F of it) + 4n^2 per exporter (one gemv with B and one
+ * limit) | WIOT_ETOOLARGE, WIOT_EDATA (defensive). cost: the inverse B from the LU
+ * (4n^3/3 flops, 8n^2 bytes), 4n^2 C (B Y and A_F of it) + 4n^2 per exporter (one gemv with B and one
  * A_F product) + 12 N^2 C^2 flops; 40 nC bytes besides B. */
 enum wiot_bm_item {
     WIOT_BM_EXGR = 0, WIOT_BM_DAVAX = 1, WIOT_BM_VAX = 2, WIOT_BM_REF = 3, WIOT_BM_DVA = 4,

@@ -388,15 +388,40 @@ int wiot_gvc_kww(wiot_ctx *ctx, const wiot_gvc *g, double *country, size_t ldc, 
 }
 
 /* ---------------------------------------------------------------------- WWZ */
-/* B = (I - A)^{-1} of the workspace's table, n x n (ld n), by wiot_leontief (its
- * residual is skipped: the identities of the decompositions are the quality measure) */
+/* B = (I - A)^{-1} of the workspace's table, n x n (ld n), by dgetri on a copy of the
+ * workspace's LU factors: 4n^3/3 flops instead of the 2n^3 of a fresh inverse (its
+ * residual is skipped: the identities of the decompositions are the quality
+ * measure). info: seconds, flops, method WIOT_METHOD_INVERSE. */
 int wi_gvc_inverse(wiot_ctx *ctx, const wiot_gvc *g, double *B, wiot_info *info)
 {
-    const int saved = ctx->residual;
-    ctx->residual = 0;
-    int rc = wiot_leontief(ctx, g->t, B, g->n, info);
-    ctx->residual = saved;
-    return rc;
+    const size_t n = g->n;
+    lapack_int ln;
+    int rc = wi_lapack_int(ctx, n, &ln);
+    if (rc)
+        return rc;
+    const size_t lw = 64 * (n ? n : 1);
+    double *work = wi_dalloc(ctx, lw);
+    if (!work)
+        return WIOT_ENOMEM;
+    const double t0 = wi_now();
+    memcpy(B, g->lu->lu, n * n * sizeof *B);
+    wi_threads th;
+    wi_threads_begin(ctx, &th);
+    lapack_int linfo = LAPACKE_dgetri_work(LAPACK_COL_MAJOR, ln, B, ln, g->lu->ipiv, work, (lapack_int)lw);
+    wi_threads_end(&th);
+    wi_free(ctx, work);
+    const double dn = (double)n, fl = 4.0 / 3.0 * dn * dn * dn;
+    wi_account(ctx, fl, wi_now() - t0);
+    if (linfo > 0)   /* defensive: the LU of the workspace was checked non-singular */
+        return wi_error(ctx, WIOT_ESINGULAR, "value chains: I - A is singular (U(%d,%d) = 0)", (int)linfo,
+                        (int)linfo);
+    if (linfo < 0)
+        return wi_error(ctx, WIOT_ELAPACK, "dgetri: argument %d invalid", (int)-linfo);
+    memset(info, 0, sizeof *info);
+    info->seconds = wi_now() - t0;
+    info->flops = fl;
+    info->method = WIOT_METHOD_INVERSE;
+    return WIOT_OK;
 }
 
 int wiot_gvc_wwz(wiot_ctx *ctx, const wiot_gvc *g, double *out, size_t ld, wiot_info *info)

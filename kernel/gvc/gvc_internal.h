@@ -27,7 +27,7 @@ struct wiot_gvc {
     lapack_int *piv;          /* n: their pivots */
 };
 
-/* B = (I - A)^{-1} of g's table into B[n x n] (ld n); info as wiot_leontief's. */
+/* B = (I - A)^{-1} of g's table into B[n x n] (ld n), dgetri on a copy of g's LU. */
 int wi_gvc_inverse(wiot_ctx *ctx, const wiot_gvc *g, double *B, wiot_info *info);
 
 /* C[m x nc] = A[m x k] B[k x nc] (column-major, lda, ldb, ldc): plain loops for the
