@@ -553,7 +553,7 @@ Test(gvc, invalid_arguments_and_data)
      * x = Z 1 + F 1, A = [0 1; 1 0] and I - A is singular; the reported GO works */
     const char *cc[2] = {"AAA", "BBB"}, *s1[1] = {"s1"};
     double Z2[4] = {0, 5, 5, 0}, F2[4] = {0, 0, 0, 0}, x2[2] = {10, 10};
-    wiot_table_desc d2 = {2, 1, 2, cc, s1, NULL, Z2, 2, F2, 2, x2, "closed"};
+    wiot_table_desc d2 = {2, 1, 1, cc, s1, NULL, Z2, 2, F2, 2, x2, "closed"};   /* K = 1: F is 2 x 2 */
     cr_assert_eq(wiot_table_new(ctx, &d2, &t), WIOT_OK, "%s", wiot_errmsg(ctx));
     cr_assert_eq(wiot_gvc_new(ctx, t, 0, &g2), WIOT_ESINGULAR);
     cr_assert_null(g2);
@@ -579,7 +579,7 @@ Test(gvc, failing_allocator)
         cr_assert_eq(wiot_ctx_new_custom(&al, &ctx), WIOT_OK);
         ta.fail_at = k + 1;   /* the context is allocation 0 */
         wiot_gvc *g = NULL;
-        double a[27 * 16], b[81], p[9 * WIOT_POS_NITEMS], fl[54], va[81];
+        double a[27 * 16], b[27 + 81], p[9 * WIOT_POS_NITEMS], fl[54], va[81];   /* b: country 3 x 9, then sector 9 x 9 */
         size_t cols[2] = {1, 7};
         int rc = wiot_gvc_new(ctx, t, 0, &g);
         if (!rc)
