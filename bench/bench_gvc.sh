@@ -24,6 +24,7 @@ for pol in active passive; do
         t=$(for i in 1 2 3 4 5; do wall env OMP_WAIT_POLICY=$pol "$W" gvc wwz --threads $th -o "$tmp/w.csv"; done | med)
         echo "wiot gvc wwz -o FILE (embedded WIOD 2011, 918,400 rows), $th thread(s), OMP_WAIT_POLICY=$pol: $t s"
         [ $th = 1 ] && [ $pol = passive ] && tw=$t
+        [ $th = 2 ] && [ $pol = active ] && tw2=$t
     done
     ty=$(for i in 1 2 3; do wall env OMP_WAIT_POLICY=$pol "$W" gvc kww --years 1995:2011 --threads 1 -o "$tmp/k.csv"; done | med)
     echo "wiot gvc kww --years 1995:2011 -o FILE (17 gzip CSV tables loaded), 1 thread, OMP_WAIT_POLICY=$pol: $ty s"
@@ -35,7 +36,7 @@ fi
 if command -v Rscript >/dev/null && Rscript -e ".libPaths(c('${DECOMPR_LIB:-}', .libPaths())); library(decompr)" >/dev/null 2>&1; then
     DECOMPR_LIB=${DECOMPR_LIB:-} Rscript decompr_wiod.R "$T" "$tmp/dec" | tee "$tmp/dec.txt"
     td=$(sed -n 's/.*load_tables_vectors + wwz \([0-9.]*\) s.*/\1/p' "$tmp/dec.txt")
-    echo "ratio decompr (load_tables_vectors + wwz, compute only) / wiot gvc wwz -o FILE (whole command, 1 thread): $(awk -v a=$td -v b=$tw 'BEGIN { printf "%.1f", a / b }')x"
+    echo "ratio decompr (load_tables_vectors + wwz, compute only) / wiot gvc wwz -o FILE (whole command): $(awk -v a=$td -v b=$tw 'BEGIN { printf "%.1f", a / b }')x at 1 thread, $(awk -v a=$td -v b=$tw2 'BEGIN { printf "%.1f", a / b }')x at 2 threads"
     "$W" gvc wwz -o "$tmp/w.csv" --quiet 2>/dev/null
     "$W" gvc kww -o "$tmp/k.csv" --quiet 2>/dev/null
     $PY compare_decompr.py "$tmp/w.csv" "$tmp/k.csv" "$tmp/dec"
