@@ -848,9 +848,10 @@ WIOT_API int wiot_schedule_translate(wiot_ctx *ctx, const wiot_schedule *src, co
  * default its output is x = Z 1 + F 1 (row sums; a row whose sum is negative, a
  * lone negative inventory entry, gets x = 0 and is counted by wiot_gvc_clamped), so
  * X = B Y holds exactly and every identity below holds to rounding (decompr's
- * default; v may then be negative in a column, see wiot_gvc_negative_va). With WIOT_GVC_REPORTED_GO the table's reported output is used: WIOD
- * 2013's differs from Z 1 + F 1 by up to 108 (rounding) and the identities then fail
- * by up to ~10 % in small flows. v = x - column sums of Z in either case. */
+ * default; v may then be negative in a column, see wiot_gvc_negative_va). With
+ * WIOT_GVC_REPORTED_GO the table's reported output is used: WIOD 2013's differs
+ * from Z 1 + F 1 by up to 108 (rounding) and the identities then fail by up to ~10 %
+ * in small flows. v = x - column sums of Z in either case. */
 typedef struct wiot_gvc wiot_gvc;
 enum wiot_gvc_flags { WIOT_GVC_REPORTED_GO = 1 };
 
@@ -860,9 +861,9 @@ enum wiot_gvc_flags { WIOT_GVC_REPORTED_GO = 1 };
  * t must have C >= 2. The workspace does not refer to t after the call; it is
  * read-only afterwards and may be shared by threads (one context each).
  * returns WIOT_OK | WIOT_EINVAL (NULL, unknown flags, C < 2) | WIOT_ESINGULAR (I - A
- * with x = Z 1 + F 1 singular: a table whose row sums leave a column with no value
- * added and no way out, e.g. a country-sector selling only to itself's buyers'
- * suppliers) | WIOT_ENOMEM (also when the memory limit is below the need) |
+ * with x = Z 1 + F 1 singular, e.g. country-sectors that sell only to each other and
+ * nothing to final users, valid with a larger reported GO) | WIOT_ENOMEM (also when
+ * the memory limit is below the need) |
  * WIOT_ETOOLARGE and WIOT_EDATA (defensive: sizes of a loaded table fit; results are
  * checked finite).
  * cost: 2n^3/3 (LU) + 2n^2 C + 2nS^2 flops; memory 8(2n^2 + nC(K + 3) + n(S + 12))
@@ -985,8 +986,8 @@ WIOT_API int wiot_wwz_to_kww(int term);
  * residual max |DVA - p E| and |sum - EXGR| over flows, seconds, flops.
  * returns WIOT_OK | WIOT_EINVAL | WIOT_ESINGULAR | WIOT_ENOMEM (also under the memory
  * limit) | WIOT_ETOOLARGE, WIOT_EDATA (defensive). cost: the inverse B from the LU
- * (4n^3/3 flops, 8n^2 bytes), 4n^2 C (B Y and A_F of it) + 4n^2 per exporter (one gemv with B and one
- * A_F product) + 12 N^2 C^2 flops; 40 nC bytes besides B. */
+ * (4n^3/3 flops, 8n^2 bytes), 4n^2 C (B Y and A_F of it) + 4n^2 per exporter (one
+ * gemv with B and one A_F product) + 12 N^2 C^2 flops; 40 nC bytes besides B. */
 enum wiot_bm_item {
     WIOT_BM_EXGR = 0, WIOT_BM_DAVAX = 1, WIOT_BM_VAX = 2, WIOT_BM_REF = 3, WIOT_BM_DVA = 4,
     WIOT_BM_DDC = 5, WIOT_BM_FVA = 6, WIOT_BM_FDC = 7, WIOT_BM_GVC = 8, WIOT_BM_GVCB = 9,
