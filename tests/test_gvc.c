@@ -426,6 +426,31 @@ Test(gvc, wiod2011_wwz_identities_threads_and_reported_go, .timeout = 300)
                           w1[m], w2[m]);
             }
         }
+    /* KWW, Borin-Mancini and positions at 2 threads against 1 (1e-12 relative) */
+    {
+        double k2[41 * 9], *p1 = malloc(n * WIOT_POS_NITEMS * sizeof *p1), *p2 = malloc(n * WIOT_POS_NITEMS * sizeof *p2);
+        double *b1 = malloc(ld * WIOT_BM_NITEMS * sizeof *b1), *b2 = malloc(ld * WIOT_BM_NITEMS * sizeof *b2);
+        cr_assert(p1 && p2 && b1 && b2);
+        cr_assert_eq(wiot_gvc_kww(ctx, g, k2, C, NULL, 0, NULL), WIOT_OK);
+        cr_assert_eq(wiot_gvc_positions(ctx, g, p2, n), WIOT_OK);
+        cr_assert_eq(wiot_gvc_bm(ctx, g, b2, ld, NULL), WIOT_OK);
+        cr_assert_eq(wiot_ctx_set(ctx, WIOT_OPT_THREADS, 1), WIOT_OK);
+        cr_assert_eq(wiot_gvc_positions(ctx, g, p1, n), WIOT_OK);
+        cr_assert_eq(wiot_gvc_bm(ctx, g, b1, ld, NULL), WIOT_OK);
+        for (size_t q = 0; q < 41 * 9; q++)
+            cr_assert(close_to(k2[q], kc[q], 1e-12, 1.0), "KWW threads %zu", q);
+        for (size_t q = 0; q < n * WIOT_POS_NITEMS; q++)
+            cr_assert(close_to(p2[q], p1[q], 1e-12, 1e-9), "positions threads %zu: %.17g vs %.17g", q, p2[q], p1[q]);
+        for (size_t j = 0; j < n; j++)
+            for (size_t r = 0; r < C; r++) {
+                const double e = flow(t, j, r), sc = fabs(e) > 1e-3 ? fabs(e) : 1e-3;
+                for (int q = 0; q < WIOT_BM_NITEMS; q++) {
+                    const size_t m = j * C + r + (size_t)q * ld;
+                    cr_assert(fabs(b1[m] - b2[m]) <= 1e-12 * sc, "BM threads");
+                }
+            }
+        free(p1), free(p2), free(b1), free(b2);
+    }
     wiot_gvc_free(g);
     /* the reported GO: X != B Y, sums miss the flows */
     g = test_gvc(ctx, t, WIOT_GVC_REPORTED_GO);
