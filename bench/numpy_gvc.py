@@ -1,6 +1,6 @@
 """Value-chain decompositions in dense numpy, written from the papers' formulas (the
 baseline of bench_gvc and the independent reference of tests/test_gvc.c):
-KWW (Koopman, Wang & Wei 2014, eq. 36), WWZ (Wang, Wei & Zhu 2013, eq. 37, paper
+KWW (Koopman, Wang & Wei 2014, nine terms), WWZ (Wang, Wei & Zhu 2013, sixteen terms, paper
 numbering), positions (Antras et al. 2012; Wang, Wei, Yu & Zhu 2017) and APL
 (Dietzenbacher et al. 2005). Explicit B = (I - A)^-1, L_rr, block products.
 usage: /usr/bin/python3 numpy_gvc.py TABLE.csv[.gz] [--reported-go] [--header OUT.h]

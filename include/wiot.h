@@ -888,7 +888,7 @@ WIOT_API size_t wiot_gvc_negative_va(const wiot_gvc *g);
  * add up to. */
 WIOT_API double wiot_gvc_dropped(const wiot_gvc *g, size_t *entries);
 
-/* KWW (Koopman, Wang & Wei 2014, eq. (36); METHODS.md §7.1): country s's gross
+/* KWW (Koopman, Wang & Wei 2014, their nine-term decomposition; METHODS.md §7.1): country s's gross
  * exports u E_s* as nine terms (1-based numbering, names from wiot_kww_name):
  *  1 DVA_FIN    V_s B_ss sum_{r!=s} Y_sr
  *  2 DVA_INT    V_s sum_{r!=s} B_sr Y_rr
@@ -918,7 +918,7 @@ WIOT_API double wiot_gvc_dropped(const wiot_gvc *g, size_t *entries);
 WIOT_API int wiot_gvc_kww(wiot_ctx *ctx, const wiot_gvc *g, double *country, size_t ldc,
                           double *sector, size_t lds, double *fdc_residual);
 
-/* WWZ (Wang, Wei & Zhu 2013, eq. (37); METHODS.md §7.2): the exports E_sr of
+/* WWZ (Wang, Wei & Zhu 2013, the sixteen-term decomposition; METHODS.md §7.2): the exports E_sr of
  * country-sector i (in s) to importer r != s, intermediate Z_sr 1 and final Y_sr,
  * as sixteen terms, numbered as in the paper (names from wiot_wwz_name; decompr
  * orders its columns differently, see METHODS.md §7.2):

@@ -19,7 +19,7 @@
 const char *const wi_kww_names[WIOT_KWW_NTERMS] = {
     "DVA_FIN", "DVA_INT", "DVA_INTrex", "RDV_FIN", "RDV_INT", "DDC", "FVA_FIN", "FVA_INT", "FDC"};
 
-/* WWZ terms in the numbering of Wang, Wei & Zhu (2013), eq. (37) */
+/* WWZ terms in the order of Wang, Wei & Zhu (2013)'s sixteen-term decomposition (METHODS.md §7.2) */
 const char *const wi_wwz_names[WIOT_WWZ_NTERMS] = {
     "DVA_FIN", "DVA_INT", "DVA_INTrexI1", "DVA_INTrexF", "DVA_INTrexI2", "RDV_FIN",
     "RDV_FIN2", "RDV_INT", "DDC_FIN", "DDC_INT", "MVA_FIN", "MVA_INT", "MDC",
