@@ -36,7 +36,7 @@ WIOT_LDFLAGS := -fopenmp
 # Sources are picked by folder: each folder of kernel/ is one layer of the library
 # (README.md, "Layout of the sources"), listed bottom-up; kernel/cli is the command-line driver,
 # kernel/mpi the optional MPI build, kernel/tools build-time programs.
-LIB_LAYERS := common table formats model exposure tariff satellite ge
+LIB_LAYERS := common table formats model exposure gvc tariff satellite ge
 LIB_SRC := $(foreach d,$(LIB_LAYERS),$(wildcard kernel/$(d)/*.c))
 # the report (SVG charts, report.html; kernel/report/) is driver-side: in the CLI, not in libwiot
 REPORT_SRC := $(wildcard kernel/report/*.c)
@@ -147,6 +147,7 @@ cli-test: all
 	sh tests/cli_footprint.sh ./$(CLI)
 	sh tests/cli_ge.sh ./$(CLI)
 	sh tests/cli_report.sh ./$(CLI)
+	sh tests/cli_gvc.sh ./$(CLI)
 
 install-test: all
 	sh tests/install_test.sh
@@ -176,6 +177,7 @@ sanitize: deps
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_footprint.sh build-san/wiot
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_report.sh build-san/wiot
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_gvc.sh build-san/wiot
 	$(MAKE) fuzz-regress
 
 valgrind: all

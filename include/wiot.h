@@ -1658,6 +1658,228 @@ WIOT_API const double *wiot_ge_result_country(const wiot_ge_result *r, int item)
 WIOT_API const double *wiot_ge_result_sector(const wiot_ge_result *r, int item);
 WIOT_API const double *wiot_ge_result_trade(const wiot_ge_result *r, int which);
 
+/* ============================================ value chains (kernel/gvc/, issue 15) */
+/* Decompositions of gross exports and positions in value chains (METHODS.md §7):
+ * Koopman, Wang & Wei (2014) nine terms, Wang, Wei & Zhu (2013) sixteen bilateral
+ * terms, positions (upstreamness, downstreamness, production lengths, GVC
+ * participation; Antràs et al. 2012, Wang, Wei, Yu & Zhu 2017, Dietzenbacher et al.
+ * 2005) and bilateral gross trade with the value added embodied.
+ * Notation: country s exports, r imports; j, i country-sectors; N = S sectors;
+ * A = Z diag(1/x), B = (I - A)^{-1} (global), L_ss = (I - A_ss)^{-1} (local),
+ * V_s = a_v on s's sectors, Y_rd = final demand of d for r's products (summed over
+ * categories), E_s* = s's gross exports (intermediate and final sales abroad).
+ *
+ * A workspace (wiot_gvc) holds an accounting-consistent copy of the table: by
+ * default its output is x = Z 1 + F 1 (row sums; a row whose sum is negative, a
+ * lone negative inventory entry, gets x = 0 and is counted by wiot_gvc_clamped), so
+ * X = B Y holds exactly and every identity below holds to rounding (decompr's
+ * default; v may then be negative in a column, see wiot_gvc_negative_va). With
+ * WIOT_GVC_REPORTED_GO the table's reported output is used: WIOD 2013's differs
+ * from Z 1 + F 1 by up to 108 (rounding) and the identities then fail by up to ~10 %
+ * in small flows. v = x - column sums of Z in either case. */
+typedef struct wiot_gvc wiot_gvc;
+enum wiot_gvc_flags { WIOT_GVC_REPORTED_GO = 1 };
+
+/* Build the workspace: the table copy (its own validation, wiot_table_new), the LU of
+ * I - A, W[j, o] = sum_{i in o} V[i, j] (one transposed solve, C right-hand sides)
+ * and the C local factorizations of I - A_ss with a_v^T L_ss, L_ss Y_ss, L_ss E_s*.
+ * t must have C >= 2. The workspace does not refer to t after the call; it is
+ * read-only afterwards and may be shared by threads (one context each).
+ * returns WIOT_OK | WIOT_EINVAL (NULL, unknown flags, C < 2) | WIOT_ESINGULAR (I - A
+ * with x = Z 1 + F 1 singular, e.g. country-sectors that sell only to each other and
+ * nothing to final users, valid with a larger reported GO) | WIOT_ENOMEM (also when
+ * the memory limit is below the need) |
+ * WIOT_ETOOLARGE and WIOT_EDATA (defensive: sizes of a loaded table fit; results are
+ * checked finite).
+ * cost: 2n^3/3 (LU) + 2n^2 C + 2nS^2 flops; memory 8(2n^2 + nC(K + 3) + n(S + 12))
+ * bytes (WIOD 2013, n = 1435: 34 MB). */
+WIOT_API int wiot_gvc_new(wiot_ctx *ctx, const wiot_table *t, int flags, wiot_gvc **out);
+WIOT_API void wiot_gvc_free(wiot_gvc *g);
+/* The table copy the decompositions use (its x is the output used), or NULL. */
+WIOT_API const wiot_table *wiot_gvc_table(const wiot_gvc *g);
+/* Rows whose Z 1 + F 1 was negative and got x = 0 (0 with WIOT_GVC_REPORTED_GO), and
+ * columns whose v = x - 1^T Z is negative with x = Z 1 + F 1 (rounding: WIOD 1995
+ * EST c10, 1 column; kept, as decompr keeps them; the LU checks the system). The
+ * copy's wiot_table_check report is the input table's. */
+WIOT_API size_t wiot_gvc_clamped(const wiot_gvc *g);
+WIOT_API size_t wiot_gvc_negative_va(const wiot_gvc *g);
+/* Intermediate entries dropped from the copy (default output only): a country-sector
+ * left with x = Z 1 + F 1 <= 0 cannot buy or sell intermediates consistently (its
+ * column of A is 0, so its purchases would vanish from A x, and its sales have no
+ * output behind them), so its row and column of Z are zeroed and the row sums
+ * recomputed (repeated until none is left). Returns their sum (millions) and, in
+ * *entries (may be NULL), their number. WIOD 2013: 0 in 2011; at most a few entries
+ * of 1-3 (million USD) in other years. The copy's flows are what the decompositions
+ * add up to. */
+WIOT_API double wiot_gvc_dropped(const wiot_gvc *g, size_t *entries);
+
+/* KWW (Koopman, Wang & Wei 2014, their nine-term decomposition; METHODS.md §7.1): country s's gross
+ * exports u E_s* as nine terms (1-based numbering, names from wiot_kww_name):
+ *  1 DVA_FIN    V_s B_ss sum_{r!=s} Y_sr
+ *  2 DVA_INT    V_s sum_{r!=s} B_sr Y_rr
+ *  3 DVA_INTrex V_s sum_{r!=s} sum_{t!=s,r} B_sr Y_rt
+ *  4 RDV_FIN    V_s sum_{r!=s} B_sr Y_rs
+ *  5 RDV_INT    V_s sum_{r!=s} B_sr A_rs L_ss Y_ss
+ *  6 DDC        V_s sum_{r!=s} B_sr A_rs L_ss E_s*
+ *  7 FVA_FIN    sum_{t!=s} V_t B_ts sum_{r!=s} Y_sr
+ *  8 FVA_INT    sum_{t!=s} V_t B_ts sum_{r!=s} A_sr L_rr Y_rr
+ *  9 FDC        sum_{t!=s} V_t B_ts sum_{r!=s} A_sr L_rr E_r*   (from its formula)
+ * Terms 1-6 are wiot_tiva's DVA and 7-9 its FVA on wiot_gvc_table(g); 1-3 its VAX
+ * (up to the zero-output rows, below).
+ * country[C x 9] (ldc >= C): term q of country s at country[s + (q-1)*ldc].
+ * sector[n x 9] (lds >= n; may be NULL): the same by exporting country-sector, as
+ * the WWZ terms summed over importers (wiot_wwz_to_kww; decompr's wwz2kww); the
+ * sector rows of s sum to s's country row. This computes the WWZ decomposition.
+ * The nine terms sum to E_s* of wiot_gvc_table(g) (see wiot_gvc_dropped). Where
+ * x = 0 the workspace takes a_v = 1 (= 1 - the column sum of A, 0 there): what such
+ * a row sells (final goods only, after the drop) is its own value added, so the
+ * columns of V sum to 1 exactly; wiot_tiva takes a_v = 0 there (NOORIGIN), so the
+ * two differ by the exports of zero-output rows (WIOD 2013: a few units at most).
+ * fdc_residual[C] (may be NULL): E_s* minus terms 1-8, to check term 9 against.
+ * Millions (the table's units). returns WIOT_OK | WIOT_EINVAL | WIOT_EDATA
+ * (non-finite) | WIOT_ETOOLARGE | WIOT_ENOMEM, and with sector as wiot_gvc_wwz.
+ * cost: 3n^2 + 6nC flops, 24n bytes; with sector as wiot_gvc_wwz. */
+#define WIOT_KWW_NTERMS 9
+WIOT_API int wiot_gvc_kww(wiot_ctx *ctx, const wiot_gvc *g, double *country, size_t ldc,
+                          double *sector, size_t lds, double *fdc_residual);
+
+/* WWZ (Wang, Wei & Zhu 2013, the sixteen-term decomposition; METHODS.md §7.2): the exports E_sr of
+ * country-sector i (in s) to importer r != s, intermediate Z_sr 1 and final Y_sr,
+ * as sixteen terms, numbered as in the paper (names from wiot_wwz_name; decompr
+ * orders its columns differently, see METHODS.md §7.2):
+ *  1 DVA_FIN       (V_s B_ss)^T # Y_sr
+ *  2 DVA_INT       (V_s L_ss)^T # (A_sr B_rr Y_rr)
+ *  3 DVA_INTrexI1  (V_s L_ss)^T # (A_sr sum_{t!=s,r} B_rt Y_tt)
+ *  4 DVA_INTrexF   (V_s L_ss)^T # (A_sr B_rr sum_{t!=s,r} Y_rt)
+ *  5 DVA_INTrexI2  (V_s L_ss)^T # (A_sr sum_{t!=s,r} B_rt sum_{u!=s,t} Y_tu)
+ *  6 RDV_FIN       (V_s L_ss)^T # (A_sr B_rr Y_rs)
+ *  7 RDV_FIN2      (V_s L_ss)^T # (A_sr sum_{t!=s,r} B_rt Y_ts)
+ *  8 RDV_INT       (V_s L_ss)^T # (A_sr B_rs Y_ss)
+ *  9 DDC_FIN       (V_s L_ss)^T # (A_sr B_rs sum_{t!=s} Y_st)
+ * 10 DDC_INT       (V_s L_ss sum_{t!=s} A_st B_ts)^T # (A_sr X_r)
+ * 11 MVA_FIN       (V_r B_rs)^T # Y_sr
+ * 12 MVA_INT       (V_r B_rs)^T # (A_sr L_rr Y_rr)
+ * 13 MDC           (V_r B_rs)^T # (A_sr L_rr E_r*)
+ * 14 OVA_FIN       (sum_{t!=s,r} V_t B_ts)^T # Y_sr
+ * 15 OVA_INT       (sum_{t!=s,r} V_t B_ts)^T # (A_sr L_rr Y_rr)
+ * 16 ODC           (sum_{t!=s,r} V_t B_ts)^T # (A_sr L_rr E_r*)
+ * (# is the element-wise product: the terms are per exporting sector.) They sum to
+ * E_sr; summed over r they give the KWW terms by exporting sector (wiot_wwz_to_kww).
+ * out[(n*C) x 16] (ld >= n*C): term k of the flow from country-sector j to importer
+ * r at out[(j*C + r) + (k-1)*ld]; rows with r == c(j) are 0.
+ * info (may be NULL): residual = max over flows |sum of the 16 terms - E_sr|
+ * (millions), seconds, flops, method of the inverse.
+ * returns WIOT_OK | WIOT_EINVAL | WIOT_EDATA | WIOT_ESINGULAR | WIOT_ETOOLARGE |
+ * WIOT_ENOMEM. cost: the inverse B from the workspace's LU (dgetri: 4n^3/3 flops, 8n^2
+ * bytes + 64n doubles of workspace; WIOD: 3.9e9 flops, 16 MB), 6n^2 C + 22 n^2 flops for
+ * the blocks, 56 nC bytes; no n x n x C array. */
+#define WIOT_WWZ_NTERMS 16
+WIOT_API int wiot_gvc_wwz(wiot_ctx *ctx, const wiot_gvc *g, double *out, size_t ld,
+                          wiot_info *info);
+
+/* Names of the terms ("DVA_FIN", ...; term 1-based), NULL out of range; the KWW term
+ * a WWZ term aggregates into (1..9; 0 out of range): 1->1, 2,3->2, 4,5->3, 6,7->4,
+ * 8->5, 9,10->6, 11,14->7, 12,15->8, 13,16->9. */
+WIOT_API const char *wiot_kww_name(int term);
+WIOT_API const char *wiot_wwz_name(int term);
+WIOT_API int wiot_wwz_to_kww(int term);
+
+/* Borin & Mancini (2019, 2023) decompositions of gross exports (METHODS.md §7.6),
+ * exporting-country perspective, by exporting country-sector j (in s) and importer
+ * r != s (additive over both). B^(s) = (I - A^(s))^{-1} is the inverse with s's export
+ * rows of A removed (production before value added first leaves s); B^(s)_ss = L_ss
+ * and B^(s)_.s = B_.s B_ss^{-1} L_ss. E = E_sr[j], p = (V_s L_ss)[j]:
+ *  source-based (value added counted where it first leaves its country):
+ *   EXGR   E
+ *   DAVAX  p (Y_sr + A_sr L_rr Y_rr): directly absorbed by the importer, no further
+ *          border crossing ("traditional" trade)
+ *   VAX    DAVAX + p A_sr L_rr (sum_{j!=r,s} Y_rj + sum_{l!=s} G_rl): absorbed abroad,
+ *          G = A_F B Y (A_F: A off the diagonal blocks)
+ *   REF    p A_sr L_rr (Y_rs + G_rs): reflected, absorbed at home;  DVA = VAX + REF = p E
+ *   DDC    (V_s B_ss - V_s L_ss)[j] E: domestic double counting
+ *   FVA    (sum_{t!=s} V_t B^(s)_ts)[j] E;  FDC = (sum_{t!=s} V_t (B_ts - B^(s)_ts))[j] E
+ *   GVC    E - DAVAX: GVC-related trade (crosses at least two borders); GVCB = FVA +
+ *          FDC + DDC (backward), GVCF = VAX - DAVAX + REF (forward), GVC = GVCB + GVCF
+ *  sink-based (value added counted where it last leaves before absorption):
+ *   DDC_sink  (V_s B_ss)[j] (A_sr L_rr A_F B^(s)_.s E_s*)[j];  DVA_sink = V_s B_ss E - DDC_sink
+ *   FDC_sink  (sum_{t!=s} V_t B_ts)[j] (A_sr L_rr A_F B^(s)_.s E_s*)[j];
+ *             FVA_sink = sum_{t!=s} V_t B_ts E - FDC_sink
+ * Identities: DVA + DDC + FVA + FDC = EXGR; DVA + DDC = DVA_sink + DDC_sink (= KWW
+ * terms 1-6 summed over importers); FVA + FDC = FVA_sink + FDC_sink (KWW 7-9).
+ * out[(n*C) x WIOT_BM_NITEMS] (ld >= n*C): item q of the flow j -> r at
+ * out[(j*C + r) + q*ld]; rows with r == c(j) are 0. Millions. info (may be NULL):
+ * residual max |DVA - p E| and |sum - EXGR| over flows, seconds, flops.
+ * returns WIOT_OK | WIOT_EINVAL | WIOT_ESINGULAR | WIOT_ENOMEM (also under the memory
+ * limit) | WIOT_ETOOLARGE, WIOT_EDATA (defensive). cost: the inverse B from the LU
+ * (4n^3/3 flops, 8n^2 bytes), 4n^2 C (B Y and A_F of it) + 4n^2 per exporter (one
+ * gemv with B and one A_F product) + 12 N^2 C^2 flops; 40 nC bytes besides B. */
+enum wiot_bm_item {
+    WIOT_BM_EXGR = 0, WIOT_BM_DAVAX = 1, WIOT_BM_VAX = 2, WIOT_BM_REF = 3, WIOT_BM_DVA = 4,
+    WIOT_BM_DDC = 5, WIOT_BM_FVA = 6, WIOT_BM_FDC = 7, WIOT_BM_GVC = 8, WIOT_BM_GVCB = 9,
+    WIOT_BM_GVCF = 10, WIOT_BM_DVA_SINK = 11, WIOT_BM_DDC_SINK = 12, WIOT_BM_FVA_SINK = 13,
+    WIOT_BM_FDC_SINK = 14
+};
+#define WIOT_BM_NITEMS 15
+WIOT_API int wiot_gvc_bm(wiot_ctx *ctx, const wiot_gvc *g, double *out, size_t ld, wiot_info *info);
+/* Name of a Borin-Mancini item ("EXGR", "DAVAX", ..., "FDC_sink"), NULL out of range. */
+WIOT_API const char *wiot_bm_name(int item);
+
+/* Bilateral gross trade (METHODS.md §7.5): for country-sector j and importer r
+ * (rows j*C + r; 0 where r == c(j)):
+ *   flows[row]       = intermediate exports sum_{k in r} Z[j, k]
+ *   flows[row + ldf] = final exports sum_q F[j, r*K + q]
+ *   va[row + o*ldv]  = W[j, o] (flows[row] + flows[row + ldf]): value added of
+ *                      country o embodied (sum over o = the flow, x > 0)
+ * flows[(n*C) x 2] (ldf >= n*C); va[(n*C) x C] (ldv >= n*C; may be NULL). Millions.
+ * returns WIOT_OK | WIOT_EINVAL. cost: n C^2; no memory. */
+WIOT_API int wiot_gvc_trade(wiot_ctx *ctx, const wiot_gvc *g, double *flows, size_t ldf,
+                            double *va, size_t ldv);
+
+/* Positions of every country-sector in value chains (METHODS.md §7.3):
+ *   UPSTREAM   Antràs, Chor, Fally & Hillberry (2012): U = (I - Delta)^{-1} 1, Delta =
+ *              diag(1/x) Z (Ghosh), = (L x) / x; >= 1; also WWYZ's forward production
+ *              length of value added
+ *   DOWNSTREAM 1^T L (Antràs & Chor 2013's downstreamness; WWYZ's backward production
+ *              length of final goods); >= 1
+ *   VA_D, VA_RT, VA_GVC_S, VA_GVC_C  (forward, by value-added-producing sector i;
+ *              Wang, Wei, Yu & Zhu 2017): v[i] split into purely domestic
+ *              a_v (L_loc Y_D), traditional trade a_v (L_loc Y_F), simple GVC
+ *              a_v (L_loc A_F L_loc Y_D) and complex GVC a_v (B Y - L_loc Y) - simple
+ *   Y_D, Y_RT, Y_GVC_S, Y_GVC_C      (backward, by final-goods-producing sector j):
+ *              final output Y[j] split the same way by where its value added comes from
+ *   GVC_FWD    (VA_GVC_S + VA_GVC_C) / v: forward GVC participation (0 where v = 0)
+ *   GVC_BWD    (Y_GVC_S + Y_GVC_C) / Y: backward participation (0 where Y = 0)
+ *   PLV_GVC    production length of GVC value added, forward: (L_loc L_loc A_F x +
+ *              L_loc A_F B x) / (L_loc A_F x) (0 where the denominator is 0)
+ *   PLY_GVC    backward: (a_v L_loc L_loc A_F B + a_v L_loc A_F B B) / (a_v L_loc A_F B)
+ * L_loc = blockdiag(L_ss), A_F = A off the diagonal blocks, Y_D = own final demand,
+ * Y_F = final exports, Y = all final demand. VA_* sum to v and Y_* to Y (up to
+ * rounding). pos[n x WIOT_POS_NITEMS] (ld >= n): item q of j at pos[j + q*ld].
+ * Money items in millions, lengths in stages. returns WIOT_OK | WIOT_EINVAL |
+ * WIOT_EDATA | WIOT_ETOOLARGE | WIOT_ENOMEM. cost: 8 solves with the LU (16n^2 flops),
+ * 2n^2 for A_F products, 16n bytes. */
+enum wiot_pos_item {
+    WIOT_POS_UPSTREAM = 0, WIOT_POS_DOWNSTREAM = 1,
+    WIOT_POS_VA_D = 2, WIOT_POS_VA_RT = 3, WIOT_POS_VA_GVC_S = 4, WIOT_POS_VA_GVC_C = 5,
+    WIOT_POS_Y_D = 6, WIOT_POS_Y_RT = 7, WIOT_POS_Y_GVC_S = 8, WIOT_POS_Y_GVC_C = 9,
+    WIOT_POS_GVC_FWD = 10, WIOT_POS_GVC_BWD = 11, WIOT_POS_PLV_GVC = 12, WIOT_POS_PLY_GVC = 13
+};
+#define WIOT_POS_NITEMS 14
+WIOT_API int wiot_gvc_positions(wiot_ctx *ctx, const wiot_gvc *g, double *pos, size_t ld);
+/* Name of a position item ("upstream", "downstream", "va_d", ...), NULL out of range. */
+WIOT_API const char *wiot_pos_name(int item);
+
+/* Average propagation length (Dietzenbacher, Romero & Bosma 2005; METHODS.md §7.4)
+ * from every i to the chosen columns j = cols[q]:
+ *   APL[i, j] = (L (L - I))[i, j] / (L - I)[i, j]   (0 where (L - I)[i, j] = 0)
+ * the mean number of stages a unit of j's final demand takes to reach i, weighted
+ * by the size of each path. apl[n x m] (ld >= n). Two solves with m right-hand sides.
+ * returns WIOT_OK | WIOT_EINVAL (NULL, a column >= n) | WIOT_ETOOLARGE | WIOT_ENOMEM.
+ * cost: 4n^2 m flops, 16 n m bytes. */
+WIOT_API int wiot_gvc_apl(wiot_ctx *ctx, const wiot_gvc *g, const size_t *cols, size_t m,
+                          double *apl, size_t ld);
+
+
 #ifdef __cplusplus
 }
 #endif

@@ -61,6 +61,7 @@ typedef struct opts {
     const char *deficits;     /* --deficits zero|fixed */
     const char *baseline;     /* --baseline NAME */
     int no_report;            /* --no-report: -o writes no report.html / SVG charts */
+    int reported_go;          /* --reported-go (wiot gvc) */
 } opts;
 
 /* an output file on the library's atomic writer (common/io.c: temporary beside the
@@ -133,7 +134,7 @@ extern const char *const INFO_HELP, *const LEONTIEF_HELP, *const MULT_HELP, *con
     *const SWEEP_HELP, *const AGGREGATE_HELP, *const CONVERT_HELP, *const CONTENT_HELP,
     *const TIVA_HELP, *const EXTRACT_HELP;
 extern const char *const SCENARIOS_HELP, *const SCENARIOS_OPTS, *const FOOT_HELP, *const FOOT_OPTS, *const GE_HELP, *const GE_OPTS,
-    *const REPORT_HELP, *const REPORT_OPTS;
+    *const REPORT_HELP, *const REPORT_OPTS, *const GVC_HELP, *const GVC_OPTS;
 /* print the warnings collected during the command (print != 0) and forget them */
 void flush_warnings(int print);
 /* the options each accepts (parse_opts's `allowed`) */
@@ -150,6 +151,7 @@ int cmd_tiva(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);   /* cmd_scenarios.c */
 int cmd_ge(int argc, char **argv);        /* cmd_ge.c */
+int cmd_gvc(int argc, char **argv);       /* cmd_gvc.c */
 const char *role_name(int role);
 int cmd_footprint(int argc, char **argv);   /* cli_footprint.c */
 int ext_multipliers(const opts *o);          /* wiot multipliers --extension */

@@ -72,6 +72,7 @@ static const cli_cmd commands[] = {
     {"content", cmd_content, "a source's value-added (or gross) content in every product; thresholds", &CONTENT_HELP, &CONTENT_OPTS},
     {"tiva", cmd_tiva, "trade in value added per country: DVA, FVA, participation, VAX", &TIVA_HELP, &TIVA_OPTS},
     {"extract", cmd_extract, "hypothetical extraction of a source's supply: output lost", &EXTRACT_HELP, &EXTRACT_OPTS},
+    {"gvc", cmd_gvc, "value chains: KWW, WWZ, Borin-Mancini, positions, bilateral trade", &GVC_HELP, &GVC_OPTS},
     {"ge", cmd_ge, "general-equilibrium counterfactuals (Caliendo-Parro 2015): welfare, wages, diversion", &GE_HELP, &GE_OPTS},
     {"footprint", cmd_footprint, "satellite accounts: footprints D_cba, D_pba, D_imp, D_exp of jobs, CO2, ...", &FOOT_HELP, &FOOT_OPTS},
     {"scenarios", cmd_scenarios, "the built-in (or -s) scenarios; one scenario's rates and content shares", &SCENARIOS_HELP, &SCENARIOS_OPTS},

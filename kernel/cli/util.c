@@ -112,7 +112,8 @@ enum { OPT_CONTENT_MEASURE = 2300 };   /* tariff, sweep, scenarios: --content-me
 /* satellite accounts (cmd_footprint.c) */
 enum { OPT_EXTENSIONS = 2400, OPT_EXTENSIONS_FD, OPT_EXTENSION, OPT_BY_CATEGORY };
 enum { OPT_ELASTICITIES = 2500, OPT_DEFICITS, OPT_BASELINE };   /* wiot ge */
-enum { OPT_NO_REPORT = 2600 };  /* accepted by every command: -o writes no report */
+enum { OPT_NO_REPORT = 2600 };
+enum { OPT_REPORTED_GO = 2700 };   /* wiot gvc --reported-go */  /* accepted by every command: -o writes no report */
 
 /* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
  * or "iB" is allowed). -1 if malformed. */
@@ -191,6 +192,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         {"keep-splits", no_argument, 0, OPT_KEEP_SPLITS}, {"regions", required_argument, 0, OPT_REGIONS},
         {"sectors", required_argument, 0, OPT_SECTORS}, {"map", required_argument, 0, OPT_MAP},
         {"inverse", required_argument, 0, OPT_INVERSE}, {"no-report", no_argument, 0, OPT_NO_REPORT},
+        {"reported-go", no_argument, 0, OPT_REPORTED_GO},
         {"content-measure", required_argument, 0, OPT_CONTENT_MEASURE},
         {"extensions", required_argument, 0, OPT_EXTENSIONS},
         {"extensions-fd", required_argument, 0, OPT_EXTENSIONS_FD},
@@ -258,6 +260,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_ELASTICITIES: name = "elasticities"; break;
         case OPT_DEFICITS: name = "deficits"; break;
         case OPT_BASELINE: name = "baseline"; break;
+        case OPT_REPORTED_GO: name = "reported-go"; break;
         case OPT_MAX_MEMORY:
             if ((o->max_memory = parse_size(optarg)) < 0)
                 return usage_error(cmd, "--max-memory takes a size such as 512M, 4G or 1073741824, "
@@ -367,6 +370,7 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_ELASTICITIES: o->elasticities = optarg; break;
         case OPT_DEFICITS: o->deficits = optarg; break;
         case OPT_BASELINE: o->baseline = optarg; break;
+        case OPT_REPORTED_GO: o->reported_go = 1; break;
         }
     }
     if (optind < argc)
