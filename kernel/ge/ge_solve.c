@@ -122,7 +122,6 @@ static void ge_price_sweep(ge_job *job, const double *lP, double *g)
             double s = m->beta[n * J + j] * r->lw[n];
             const double *gm = r->gT + (n * J + j) * J;
             const double *lp = lP + n * J;
-#pragma omp simd reduction(+ : s)
             for (size_t k = 0; k < J; k++)
                 s += gm[k] * lp[k];
             r->lc[n * J + j] = s;
@@ -137,7 +136,6 @@ static void ge_price_sweep(ge_job *job, const double *lP, double *g)
         for (size_t n = 0; n < N; n++) {
             const double *a = r->la + (j * N + n) * N;
             double S = 0;
-#pragma omp simd reduction(+ : S)
             for (size_t i = 0; i < N; i++)
                 S += a[i] * r->u[i];
             if (!(S >= 1e-290)) {
@@ -250,7 +248,6 @@ static void ge_exp_sweep(ge_job *job, const double *X, double *g, double *Y)
         for (size_t n = 0; n < N; n++) {
             double x = X[n * J + j];
             const double *sn = r->sn + (j * N + n) * N;
-#pragma omp simd
             for (size_t i = 0; i < N; i++)
                 y[i] += sn[i] * x;
         }
@@ -265,7 +262,6 @@ static void ge_exp_sweep(ge_job *job, const double *X, double *g, double *Y)
         for (size_t j = 0; j < J; j++) {
             const double *gm = m->gamma + (n * J + j) * J;
             double s = 0;
-#pragma omp simd reduction(+ : s)
             for (size_t k = 0; k < J; k++)
                 s += gm[k] * Y[n * J + k];
             g[n * J + j] = s + m->alpha[n * J + j] * R + r->b[n * J + j];
