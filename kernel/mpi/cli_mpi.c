@@ -195,7 +195,7 @@ static int root_table(wiot_ctx *ctx, const mopts *mo, wiot_table **t)
     return wiot_mpi_agree(MPI_COMM_WORLD, rc);
 }
 
-static int cmd_leontief(int argc, char **argv)
+static int mpi_cmd_leontief(int argc, char **argv)
 {
     mopts mo;
     int rc = parse_mopts("leontief", argc, argv, &mo);
@@ -293,7 +293,7 @@ done:
     return rc ? 1 : 0;
 }
 
-static int cmd_prices(int argc, char **argv)
+static int mpi_cmd_prices(int argc, char **argv)
 {
     mopts mo;
     int rc = parse_mopts("prices", argc, argv, &mo);
@@ -430,9 +430,9 @@ int main(int argc, char **argv)
         return 1;
     int rc;
     if (argc > 1 && !strcmp(argv[1], "leontief"))
-        rc = cmd_leontief(argc - 1, argv + 1);
+        rc = mpi_cmd_leontief(argc - 1, argv + 1);
     else if (argc > 1 && !strcmp(argv[1], "prices"))
-        rc = cmd_prices(argc - 1, argv + 1);
+        rc = mpi_cmd_prices(argc - 1, argv + 1);
     else {
         if (g_rank != 0) {   /* only rank 0 talks */
             if (!freopen("/dev/null", "w", stdout))
