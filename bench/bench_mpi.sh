@@ -3,7 +3,8 @@
 # bench-mpi). On this 2-core machine: the serial inverse (wiot_leontief) with 2 threads against
 # ScaLAPACK on 1 x 2 ranks with 1 thread each, for WIOD 2011 (n = 1435) and synthetic
 # tables of n = 2464 and 4032; and a campaign (17 years x 2 scenarios) serially
-# against 2 ranks. Writes bench/results/mpi.csv.
+# against 2 ranks; a GE Monte Carlo (40 draws) serially against 2 ranks. Writes
+# bench/results/mpi.csv.
 set -eu
 M=${1:-build/wiot-mpi} W=${2:-build/wiot}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -32,4 +33,24 @@ echo "campaign 17 years x 2 scenarios (serial wiot),1435,1,2,$(awk -v a=$t0 -v b
 echo "campaign 17 years x 2 scenarios (wiot-mpi),1435,2,1,$(awk -v a=$t1 -v b=$t2 "BEGIN{print b-a}")," >> $out
 cmp -s /tmp/wiot_bench_ser/countries.csv /tmp/wiot_bench_par/countries.csv && echo "campaign outputs identical"
 rm -rf /tmp/wiot_bench_ser /tmp/wiot_bench_par
+# a GE campaign: 40 Monte Carlo draws of theta (wiot ge --draws 40), serial with 1 and 2
+# threads against 2 ranks of 1 thread; the median of 3 runs each, alternated
+G="ge -n us301_2018-07-06_list1 --draws 40 --seed 3 --quiet"
+for k in 1 2 3; do
+    for v in s1 s2 p2; do
+        t0=$(date +%s.%N)
+        case $v in
+        s1) OMP_NUM_THREADS=1 "$W" $G --threads 1 -o /tmp/wiot_bench_ge_s >/dev/null 2>&1 ;;
+        s2) OMP_NUM_THREADS=2 "$W" $G --threads 2 >/dev/null 2>&1 ;;
+        p2) OMP_NUM_THREADS=1 mpirun --bind-to none -np 2 -x OMP_NUM_THREADS "$M" $G --threads 1 -o /tmp/wiot_bench_ge_p >/dev/null 2>&1 ;;
+        esac
+        echo "$v $(awk -v a=$t0 -v b=$(date +%s.%N) 'BEGIN{print b-a}')"
+    done
+done > /tmp/wiot_bench_ge.txt
+med() { grep "^$1 " /tmp/wiot_bench_ge.txt | cut -d' ' -f2 | sort -g | sed -n 2p; }
+echo "ge Monte Carlo 40 draws (serial wiot),1435,1,1,$(med s1)," >> $out
+echo "ge Monte Carlo 40 draws (serial wiot),1435,1,2,$(med s2)," >> $out
+echo "ge Monte Carlo 40 draws (wiot-mpi),1435,2,1,$(med p2)," >> $out
+cmp -s /tmp/wiot_bench_ge_s/montecarlo.csv /tmp/wiot_bench_ge_p/montecarlo.csv && echo "ge outputs identical"
+rm -rf /tmp/wiot_bench_ge_s /tmp/wiot_bench_ge_p /tmp/wiot_bench_ge.txt
 cat $out

@@ -129,6 +129,17 @@ WIOT_API int wiot_mpi_batch_run(wiot_ctx *ctx, MPI_Comm comm, wiot_batch *b,
  * cost: one message of 8(4n + 2CK + 5C) bytes. */
 WIOT_API int wiot_mpi_result_send(wiot_ctx *ctx, MPI_Comm comm, wiot_result *r, int from, int to);
 
+/* wiot_mpi_ge_result_send: point to point, as wiot_mpi_result_send, for a
+ * general-equilibrium result (wiot_ge_solve, kernel/METHODS.md §6): move the outputs
+ * of r (what wiot_ge_result_country, _sector and _trade read) computed on `from` into
+ * the result r of a model of the same N x J on `to`, and *info too when info is not
+ * NULL on both ranks (used by `wiot-mpi ge` to collect scenarios on rank 0). The
+ * solver's workspace is not moved.
+ * returns WIOT_OK | WIOT_EINVAL (ctx or r NULL) | WIOT_ETOOLARGE (beyond MPI's int).
+ * cost: four messages, 8(16 N + 4 N J + 2 N^2 J) bytes plus the info struct. */
+WIOT_API int wiot_mpi_ge_result_send(wiot_ctx *ctx, MPI_Comm comm, wiot_ge_result *r,
+                                     wiot_ge_info *info, int from, int to);
+
 /* wiot_mpi_agree: collective: agree on a status (the first non-zero in rank order,
  * else WIOT_OK), returned on every rank. Useful for callers' own steps between
  * wiot_mpi calls. Never fails itself. cost: one MPI_Allreduce and one MPI_Bcast. */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# MPI tests (make test-mpi): campaigns identical to the serial run, distributed
+# MPI tests (make test-mpi): campaigns (tariff, sweep, ge) identical to the serial run, distributed
 # inverse and price model equal to serial within 1e-12, bad launches end every rank.
 # usage: sh tests/mpi_tests.sh PATH/TO/wiot-mpi PATH/TO/wiot
 set -u
@@ -31,7 +31,27 @@ S1=us301_2018-07-06_list1 S2=piie_us_on_chn_2018-09-24
 "$W" tariff --years 2009:2011 -n $S1 -n $S2 -o "$tmp/ser" --quiet 2>/dev/null
 "$W" sweep -n us_ieepa_2025-05-14_geneva_chn10 --draws 40 --seed 3 -o "$tmp/mc.csv" --quiet 2>/dev/null
 "$W" sweep -n $S1 --scale 0:3:31 -o "$tmp/sw.csv" --quiet 2>/dev/null
+# general equilibrium (wiot ge): scenarios and Monte Carlo draws in blocks over ranks
+G1=us301_2018-07-06_list1 G2=us301_2019-09-01_list4A_at15+cn_ret_2019-09-01_list75bn_round1
+G3=us232_2018-08-13_turkey_steel_50
+"$W" ge -n $G1 -n $G2 -n $G3 --draws 40 --seed 3 -o "$tmp/ge" > "$tmp/ge.txt" 2>/dev/null
+"$W" ge -n $G1 --draws 3 --deficits fixed -o "$tmp/ge3" --quiet 2>/dev/null
+"$W" ge -t ../data/cp2015 -o "$tmp/gecp" --quiet 2>/dev/null
+# the summary with its timings (seconds, draws/s) and the output folder masked
+mask() { sed 's/[0-9.]* s\b/T s/g; s/[0-9]* draws\/s/T draws\/s/; s/^wrote .*\/countries/wrote countries/' "$1"; }
+mask "$tmp/ge.txt" > "$tmp/ge.m"
 for np in $NP; do
+    # ge campaigns: rank 0's files and summary are the serial run's
+    $RUN -np $np "$M" ge -n $G1 -n $G2 -n $G3 --draws 40 --seed 3 -o "$tmp/ge$np" > "$tmp/ge$np.txt" 2>/dev/null
+    ok test $? -eq 0
+    for f in countries sectors trade montecarlo; do ok cmp -s "$tmp/ge/$f.csv" "$tmp/ge$np/$f.csv"; done
+    mask "$tmp/ge$np.txt" > "$tmp/ge$np.m"
+    ok cmp -s "$tmp/ge.m" "$tmp/ge$np.m"
+    # fewer draws than ranks (a rank with no draws), deficits fixed; the CP2015 dataset
+    $RUN -np $np "$M" ge -n $G1 --draws 3 --deficits fixed -o "$tmp/ge3_$np" --quiet 2>/dev/null
+    for f in countries montecarlo; do ok cmp -s "$tmp/ge3/$f.csv" "$tmp/ge3_$np/$f.csv"; done
+    $RUN -np $np "$M" ge -t ../data/cp2015 -o "$tmp/gecp$np" --quiet 2>/dev/null
+    for f in countries sectors trade; do ok cmp -s "$tmp/gecp/$f.csv" "$tmp/gecp$np/$f.csv"; done
     # campaigns: rank 0's files are byte-identical to the serial run's
     $RUN -np $np "$M" tariff --years 2009:2011 -n $S1 -n $S2 -o "$tmp/p$np" --quiet 2>/dev/null
     ok cmp -s "$tmp/ser/countries.csv" "$tmp/p$np/countries.csv"
@@ -65,5 +85,26 @@ ok test "$(grep -c 'grid 3 x 3 needs 9 ranks, the communicator has 4' "$tmp/g")"
 WIOT_MPI_TEST_FAIL_RANK=1 $RUN -x WIOT_MPI_TEST_FAIL_RANK -np 2 "$M" tariff -t ../data/wiod2013/wiot_2010.csv.gz --quiet > /dev/null 2> "$tmp/f"
 ok test $? -ne 0
 ok grep -q "wiot: ../data/wiod2013/wiot_2010.csv.gz: cannot open: No such file or directory" "$tmp/f"
+# ge: a rank that cannot read the table, the scenario file or the elasticities makes
+# every rank exit 1 with its message, nothing written, no hang
+for arg in "-t ../data/wiod2013/wiot_2010.csv.gz" "-s ../data/scenarios/wiod2013/us232_steel_aluminum.csv" \
+    "--elasticities ../data/elasticities/wiod2013.csv"; do
+    WIOT_MPI_TEST_FAIL_RANK=1 $RUN -x WIOT_MPI_TEST_FAIL_RANK -np 2 "$M" ge $arg -n $G1 -n $G3 --draws 4 \
+        -o "$tmp/gef" > /dev/null 2> "$tmp/f"
+    ok test $? -eq 1
+    ok grep -q "cannot open: No such file or directory" "$tmp/f"
+    ok test ! -e "$tmp/gef"
+done
+# rank 0 cannot write the output: every rank exits 1
+$RUN -np 2 "$M" ge -n $G1 -n $G3 -o /proc/wiot_no > /dev/null 2> "$tmp/f"
+ok test $? -eq 1
+ok grep -q "/proc/wiot_no" "$tmp/f"
+# a usage error: exit 2 on every rank
+$RUN -np 2 "$M" ge --deficits maybe > /dev/null 2> "$tmp/f"
+ok test $? -eq 2
+ok grep -q "deficits takes zero or fixed" "$tmp/f"
+# two threads per rank: the serial files
+OMP_NUM_THREADS=2 $RUN -np 2 "$M" ge -n $G1 -n $G2 -n $G3 --draws 40 --seed 3 -o "$tmp/get" --quiet --threads 2 2>/dev/null
+for f in countries montecarlo; do ok cmp -s "$tmp/ge/$f.csv" "$tmp/get/$f.csv"; done
 echo "mpi tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

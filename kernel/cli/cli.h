@@ -122,6 +122,10 @@ typedef struct cli_par {
                      int models);
     int (*to_root)(wiot_ctx *ctx, wiot_result *r, double *extra, size_t nextra, int from);
     int (*agree)(int status);
+    /* wiot-mpi ge: move GE result r (may be NULL) with its info (may be NULL) and
+     * nextra doubles from rank `from` to rank 0; NULL serially (never called) */
+    int (*ge_to_root)(wiot_ctx *ctx, wiot_ge_result *r, wiot_ge_info *info, double *extra,
+                      size_t nextra, int from);
 } cli_par;
 extern cli_par g_par;
 /* subcommands, one file each (cmd_*.c), with their help texts; main.c's command

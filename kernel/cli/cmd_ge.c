@@ -342,9 +342,20 @@ static int write_mc(FILE *f, void *ud)
 
 #define MC_CHUNK 32
 
-/* N draws of theta for one scenario; stats[N x 6]. Returns 0 or 1 (message printed). */
+/* the first task of rank `rank` when T tasks go to the ranks of a campaign (wiot-mpi)
+ * in contiguous blocks, task i to rank i * size / T (as wiot tariff's); serially 0 */
+static long block_lo(long T, int rank)
+{
+    return ((long)rank * T + g_par.size - 1) / g_par.size;
+}
+static int block_owner(long i, long T) { return (int)(i * g_par.size / T); }
+
+/* Draws [lo, hi) of the draws of theta for one scenario: w[draws x N] gets each
+ * draw's welfare (NAN: not converged) in rows lo..hi-1. The random stream is the
+ * serial run's whatever lo (earlier draws' numbers are skipped), so a campaign's
+ * rows are the serial rows. Returns 0 or 1 (message printed). */
 static int monte_carlo(wiot_ctx *ctx, const wiot_ge_model *m, const wiot_schedule *s, int deficits,
-                       int draws, double sd, unsigned long seed, double *stats, int *failed,
+                       double sd, unsigned long seed, int lo, int hi, double *w,
                        int show)
 {
     double t0 = now();
@@ -354,21 +365,21 @@ static int monte_carlo(wiot_ctx *ctx, const wiot_ge_model *m, const wiot_schedul
     wiot_ge_options op[MC_CHUNK];
     wiot_ge_info inf[MC_CHUNK];
     int rcs[MC_CHUNK];
-    double *th = malloc(MC_CHUNK * J * sizeof *th), *w = malloc((size_t)draws * N * sizeof *w);
-    double *col = malloc((size_t)draws * sizeof *col);
+    double *th = malloc(MC_CHUNK * J * sizeof *th);
     int rc = 0;
     uint64_t state = seed;
-    *failed = 0;
-    if (!th || !w || !col) {
+    if (!th) {
         fprintf(stderr, "wiot: out of memory\n");
         rc = 1;
     }
     for (int q = 0; !rc && q < MC_CHUNK; q++)
         if (wiot_ge_result_new(ctx, m, &rs[q]))
             rc = fail(ctx, 1);
-    int done = 0;
-    while (!rc && done < draws) {
-        int k = draws - done < MC_CHUNK ? draws - done : MC_CHUNK;
+    for (long q = 0; q < (long)lo * (long)J; q++)   /* the other ranks' draws */
+        (void)mc_normal(&state);
+    int done = lo;
+    while (!rc && done < hi) {
+        int k = hi - done < MC_CHUNK ? hi - done : MC_CHUNK;
         for (int q = 0; q < k; q++) {
             for (size_t j = 0; j < J; j++)
                 th[q * J + j] = wiot_ge_theta(m)[j] * exp(sd * mc_normal(&state) - 0.5 * sd * sd);
@@ -383,18 +394,34 @@ static int monte_carlo(wiot_ctx *ctx, const wiot_ge_model *m, const wiot_schedul
             const double *W = wiot_ge_result_country(rs[q], WIOT_GE_WELFARE);
             for (size_t n = 0; n < N; n++)
                 w[(size_t)(done + q) * N + n] = rcs[q] ? NAN : W[n];
-            *failed += rcs[q] != 0;
         }
         done += k;
-        if (show && (now() - t0 > 1.0 || done == draws)) {   /* the progress bar */
-            int w = 30, f = (int)((double)w * done / draws);
+        if (show && (now() - t0 > 1.0 || done == hi)) {   /* the progress bar */
+            int bw = 30, f = (int)((double)bw * (done - lo) / (hi - lo));
             fprintf(stderr, "\r[%.*s%*s] %d/%d draws, %.0f/s ", f, "##############################",
-                    w - f, "", done, draws, done / (now() - t0));
-            if (done == draws)
+                    bw - f, "", done - lo, hi - lo, (done - lo) / (now() - t0));
+            if (done == hi)
                 fputc('\n', stderr);
         }
     }
-    for (size_t n = 0; !rc && n < N; n++) {
+    for (int q = 0; q < MC_CHUNK; q++)
+        wiot_ge_result_free(rs[q]);
+    free(th);
+    return rc;
+}
+
+/* stats[N x 6] from w[draws x N]; *failed: draws not converged (a NAN row) */
+static int mc_stats(const double *w, size_t N, int draws, double *stats, int *failed)
+{
+    double *col = malloc((size_t)draws * sizeof *col);
+    if (!col) {
+        fprintf(stderr, "wiot: out of memory\n");
+        return 1;
+    }
+    *failed = 0;
+    for (int q = 0; q < draws; q++)
+        *failed += isnan(w[(size_t)q * N]);
+    for (size_t n = 0; n < N; n++) {
         size_t nv = 0;
         double mean = 0, var = 0;
         for (int q = 0; q < draws; q++)
@@ -413,12 +440,8 @@ static int monte_carlo(wiot_ctx *ctx, const wiot_ge_model *m, const wiot_schedul
         st[4] = nv ? mc_q(col, nv, 0.95) : NAN;
         st[5] = (double)nv;
     }
-    for (int q = 0; q < MC_CHUNK; q++)
-        wiot_ge_result_free(rs[q]);
-    free(th);
-    free(w);
     free(col);
-    return rc;
+    return 0;
 }
 
 int cmd_ge(int argc, char **argv)
@@ -446,8 +469,9 @@ int cmd_ge(int argc, char **argv)
     wiot_schedule *base = NULL, *cfl = NULL;
     wiot_lu *lu = NULL;
     wiot_result *tr = NULL;
-    double *theta = NULL, *mcs = NULL, t_mc = 0;
+    double *theta = NULL, *mcs = NULL, *mcw = NULL, t_mc = 0;
     int mc_failed = 0;
+    int synced = g_par.size == 1;   /* a campaign: the ranks agreed once on the local work */
     ge_run runs[256];
     int nruns = 0;
     memset(runs, 0, sizeof runs);
@@ -559,24 +583,30 @@ int cmd_ge(int argc, char **argv)
             goto done;
         }
     }
+    /* a campaign (wiot-mpi ge) solves here only this rank's block of the scenarios
+     * (block_owner); serially all of them */
     const wiot_schedule *sl[256], *nl[256];
     wiot_ge_result *rl[256];
     wiot_ge_info il[256];
-    int any_ntb = 0;
+    int any_ntb = 0, mine = 0, ix[256];
     for (int q = 0; q < nruns; q++) {
-        sl[q] = runs[q].s;
-        nl[q] = runs[q].ntb;
-        rl[q] = runs[q].r;
+        if (block_owner(q, nruns) != g_par.rank)
+            continue;
+        sl[mine] = runs[q].s;
+        nl[mine] = runs[q].ntb;
+        rl[mine] = runs[q].r;
         any_ntb |= runs[q].ntb != NULL;
+        ix[mine++] = q;
     }
     double t_solve = now();
-    if ((rc = wiot_ge_solve_batch(ctx, m, (size_t)nruns, sl, any_ntb ? nl : NULL, NULL, rl, il, NULL))) {
+    if (mine && (rc = wiot_ge_solve_batch(ctx, m, (size_t)mine, sl, any_ntb ? nl : NULL, NULL, rl, il,
+                                          NULL))) {
         rc = fail(ctx, rc);
         goto done;
     }
     t_solve = now() - t_solve;
-    for (int q = 0; q < nruns; q++)
-        runs[q].info = il[q];
+    for (int q = 0; q < mine; q++)
+        runs[ix[q]].info = il[q];
     /* before substitution: the fixed-coefficient price model of wiot tariff */
     if (t) {
         if ((!lu && (rc = wiot_lu_new(ctx, t, WIOT_LEONTIEF, &lu, NULL))) ||
@@ -586,6 +616,8 @@ int cmd_ge(int argc, char **argv)
         }
         size_t K = wiot_table_fd_categories(t);
         for (int q = 0; q < nruns && K; q++) {
+            if (block_owner(q, nruns) != g_par.rank)
+                continue;
             if ((rc = wiot_tariff(ctx, lu, runs[q].engine ? runs[q].engine : runs[q].s, 1.0,
                                   WIOT_EXACT, tr))) {
                 rc = fail(ctx, rc);
@@ -597,13 +629,51 @@ int cmd_ge(int argc, char **argv)
                 runs[q].cpf[n] = fd[n * K] != 0 ? fp[n * K] : NAN;
         }
     }
-    if (o.draws > 0) {
+    if (o.draws > 0) {   /* a campaign: this rank's block of the draws */
         mcs = malloc(N * 6 * sizeof *mcs);
+        mcw = malloc((size_t)o.draws * N * sizeof *mcw);
         t_mc = now();
-        if (!mcs || monte_carlo(ctx, m, runs[0].s, 0, o.draws, o.sd, o.seed, mcs, &mc_failed,
-                                     !o.quiet && isatty(2))) {
-            if (!mcs)
-                fprintf(stderr, "wiot: out of memory\n");
+        if (!mcs || !mcw) {
+            fprintf(stderr, "wiot: out of memory\n");
+            rc = 1;
+            goto done;
+        }
+        if (monte_carlo(ctx, m, runs[0].s, 0, o.sd, o.seed,
+                        (int)block_lo(o.draws, g_par.rank), (int)block_lo(o.draws, g_par.rank + 1),
+                        mcw, !o.quiet && isatty(2) && g_par.rank == 0)) {
+            rc = 1;
+            goto done;
+        }
+    }
+    if (!synced) {
+        /* a campaign: agree on the local work, bring every scenario's result (with its
+         * info and consumer_price_fixed) and every block of draws to rank 0, agree
+         * again; then only rank 0 reports and writes */
+        synced = 1;
+        if ((rc = g_par.agree(rc)))
+            goto done;
+        for (int q = 0; q < nruns && !rc; q++) {
+            int own = block_owner(q, nruns);
+            if (own != 0 && (g_par.rank == 0 || g_par.rank == own))
+                rc = g_par.ge_to_root(ctx, runs[q].r, &runs[q].info, runs[q].cpf, N, own);
+        }
+        for (int k = 1; !rc && mcw && k < g_par.size; k++) {
+            long lo = block_lo(o.draws, k), hi = block_lo(o.draws, k + 1);
+            if (hi > lo && (g_par.rank == 0 || g_par.rank == k))
+                rc = g_par.ge_to_root(ctx, NULL, NULL, mcw + (size_t)lo * N, (size_t)(hi - lo) * N, k);
+        }
+        if (rc)
+            fail(ctx, rc);
+        if ((rc = g_par.agree(rc ? 1 : 0)))
+            goto done;
+        if (g_par.rank != 0) {
+            o.quiet = 1;
+            o.out = NULL;
+            goto done;
+        }
+    }
+    if (mcw) {
+        if (mc_stats(mcw, N, o.draws, mcs, &mc_failed)) {
             rc = 1;
             goto done;
         }
@@ -687,7 +757,10 @@ int cmd_ge(int argc, char **argv)
                o.threads > 0 ? o.threads : omp_get_max_threads());
     }
 done:
+    if (!synced)   /* a campaign rank that failed before the gathering: tell the others */
+        rc = g_par.agree(rc ? rc : 1);
     free(mcs);
+    free(mcw);
     for (int q = 0; q < 256; q++) {
         wiot_schedule_free(runs[q].s);
         wiot_schedule_free(runs[q].ntb);

@@ -24,7 +24,7 @@
 
 /* Campaign hooks: serial defaults; wiot-mpi replaces them. */
 static int serial_agree(int status) { return status; }
-cli_par g_par = {0, 1, wiot_batch_run, NULL, serial_agree};
+cli_par g_par = {0, 1, wiot_batch_run, NULL, serial_agree, NULL};
 
 /* the version this program was compiled with (the header's) */
 #define CLI_STR2(x) #x

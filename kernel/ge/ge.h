@@ -36,6 +36,11 @@ int wi_ge_schedule_alloc(wiot_ctx *ctx, size_t C, size_t S, wiot_schedule **out)
  * country-sector on failure (WIOT_EDATA / WIOT_EINVAL). */
 int wi_ge_model_check(wiot_ctx *ctx, const struct wiot_ge_model *m);
 
+/* The outputs of a result (country, sector and trade blocks: what the
+ * wiot_ge_result_* accessors read) as writable arrays, part[3], len[3] doubles each;
+ * returns 3. For wiot-mpi's gathering of GE campaigns (kernel/mpi). Never fails. */
+size_t wi_ge_result_parts(wiot_ge_result *r, double **part, size_t *len);
+
 /* ---- Anderson acceleration (ge_anderson.c): memory AA_M; the caller owns the
  * buffer of wi_ge_aa_size(dim) doubles. wi_ge_aa_step: x <- the accelerated next
  * iterate given g = g(x); wi_ge_aa_reset drops the history. */

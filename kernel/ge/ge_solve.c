@@ -97,6 +97,16 @@ const double *wiot_ge_result_trade(const wiot_ge_result *r, int which)
                                            : NULL;
 }
 
+/* the result's outputs as three writable blocks (ge.h), for moving them between ranks */
+size_t wi_ge_result_parts(wiot_ge_result *r, double **part, size_t *len)
+{
+    const size_t NJ = r->N * r->J;
+    part[0] = r->country, len[0] = r->N * WIOT_GE_NCOUNTRY;
+    part[1] = r->sector, len[1] = NJ * WIOT_GE_NSECTOR;
+    part[2] = r->trade, len[2] = 2 * NJ * r->N;
+    return 3;
+}
+
 /* ---------------------------------------------------------------- the solve */
 typedef struct ge_job {
     const struct wiot_ge_model *m;

@@ -1,7 +1,8 @@
 /* cli_mpi.c -- wiot-mpi: the wiot command line over MPI ranks.
  *
- *   mpirun -np R wiot-mpi tariff ... / sweep ...   campaigns: the serial commands,
- *       with tasks (tables x scenarios) or batch columns spread over ranks and every
+ *   mpirun -np R wiot-mpi tariff ... / sweep ... / ge ...   campaigns: the serial
+ *       commands, with tasks (tables x scenarios, GE scenarios and Monte Carlo draws)
+ *       or batch columns spread over ranks and every
  *       result collected on rank 0, which alone prints and writes (its output is the
  *       serial run's);
  *   mpirun -np R wiot-mpi leontief [-t TABLE | --synthetic N] [--grid PxQ] [--nb NB]
@@ -16,6 +17,7 @@
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,21 @@ static int mpi_to_root(wiot_ctx *ctx, wiot_result *r, double *extra, size_t next
     else if (nextra && g_rank == 0)
         MPI_Recv(extra, (int)nextra, MPI_DOUBLE, from, 74, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     return rc;
+}
+
+static int mpi_ge_to_root(wiot_ctx *ctx, wiot_ge_result *r, wiot_ge_info *info, double *extra,
+                          size_t nextra, int from)
+{
+    int rc = r ? wiot_mpi_ge_result_send(ctx, MPI_COMM_WORLD, r, info, from, 0) : WIOT_OK;
+    if (rc || !nextra || from == 0 || (g_rank != from && g_rank != 0))
+        return rc;
+    if (nextra > (size_t)INT32_MAX)   /* the same test on both ranks */
+        return WIOT_ETOOLARGE;
+    if (g_rank == from)
+        MPI_Send(extra, (int)nextra, MPI_DOUBLE, 0, 75, MPI_COMM_WORLD);
+    else
+        MPI_Recv(extra, (int)nextra, MPI_DOUBLE, from, 75, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    return WIOT_OK;
 }
 
 /* print on rank 0 only */
@@ -195,7 +212,7 @@ static int root_table(wiot_ctx *ctx, const mopts *mo, wiot_table **t)
     return wiot_mpi_agree(MPI_COMM_WORLD, rc);
 }
 
-static int mpi_cmd_leontief(int argc, char **argv)
+static int mpi_leontief(int argc, char **argv)
 {
     mopts mo;
     int rc = parse_mopts("leontief", argc, argv, &mo);
@@ -293,7 +310,7 @@ done:
     return rc ? 1 : 0;
 }
 
-static int mpi_cmd_prices(int argc, char **argv)
+static int mpi_prices(int argc, char **argv)
 {
     mopts mo;
     int rc = parse_mopts("prices", argc, argv, &mo);
@@ -424,15 +441,16 @@ int main(int argc, char **argv)
     g_par.batch_run = mpi_batch;
     g_par.to_root = mpi_to_root;
     g_par.agree = mpi_agree;
+    g_par.ge_to_root = mpi_ge_to_root;
     /* test hook: this rank cannot read relative paths (a rank failing to read its part) */
     const char *fr = getenv("WIOT_MPI_TEST_FAIL_RANK");
     if (fr && atoi(fr) == g_rank && chdir("/") != 0)
         return 1;
     int rc;
     if (argc > 1 && !strcmp(argv[1], "leontief"))
-        rc = mpi_cmd_leontief(argc - 1, argv + 1);
+        rc = mpi_leontief(argc - 1, argv + 1);
     else if (argc > 1 && !strcmp(argv[1], "prices"))
-        rc = mpi_cmd_prices(argc - 1, argv + 1);
+        rc = mpi_prices(argc - 1, argv + 1);
     else {
         if (g_rank != 0) {   /* only rank 0 talks */
             if (!freopen("/dev/null", "w", stdout))

@@ -1,6 +1,7 @@
 /* mpi.c -- MPI campaigns and ScaLAPACK factorizations (include/wiot_mpi.h).
  * Built only by `make mpi`. Every entry point is collective and agrees on its status
  * across ranks before returning, so that a failure never leaves a rank waiting. */
+#include "ge/ge.h"
 #include "tariff/tariff.h"
 #include "wiot_mpi.h"
 
@@ -639,5 +640,34 @@ int wiot_mpi_result_send(wiot_ctx *ctx, MPI_Comm comm, wiot_result *r, int from,
         MPI_Recv(flags, 2, MPI_INT, from, 72, comm, MPI_STATUS_IGNORE);
         MPI_Recv(sum, (int)sizeof *sum, MPI_BYTE, from, 73, comm, MPI_STATUS_IGNORE);
     }
+    return WIOT_OK;
+}
+
+int wiot_mpi_ge_result_send(wiot_ctx *ctx, MPI_Comm comm, wiot_ge_result *r, wiot_ge_info *info,
+                            int from, int to)
+{
+    if (!ctx)
+        return WIOT_EINVAL;
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    if (from == to || (rank != from && rank != to))
+        return WIOT_OK;
+    if (!r)
+        return wi_error(ctx, WIOT_EINVAL, "wiot_mpi_ge_result_send: NULL result");
+    double *part[3];
+    size_t len[3], np = wi_ge_result_parts(r, part, len);
+    for (size_t k = 0; k < np; k++)
+        if (len[k] > (size_t)INT32_MAX)
+            return wi_error(ctx, WIOT_ETOOLARGE, "wiot_mpi_ge_result_send: result too large");
+    for (size_t k = 0; k < np; k++) {
+        if (rank == from)
+            MPI_Send(part[k], (int)len[k], MPI_DOUBLE, to, 81 + (int)k, comm);
+        else
+            MPI_Recv(part[k], (int)len[k], MPI_DOUBLE, from, 81 + (int)k, comm, MPI_STATUS_IGNORE);
+    }
+    if (info && rank == from)
+        MPI_Send(info, (int)sizeof *info, MPI_BYTE, to, 84, comm);
+    else if (info)
+        MPI_Recv(info, (int)sizeof *info, MPI_BYTE, from, 84, comm, MPI_STATUS_IGNORE);
     return WIOT_OK;
 }
