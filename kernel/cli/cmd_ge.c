@@ -639,6 +639,16 @@ int cmd_ge(int argc, char **argv)
             rc = 1;
             goto done;
         }
+        /* the run record (a table run; a CP dataset has no wiot_table to describe), then
+         * the report, after run.json: its provenance is this run's */
+        const char *rn[256];
+        for (int q = 0; q < nruns; q++)
+            rn[q] = runs[q].name;
+        if ((!cp && write_run_record(o.out, "ge", argc, argv, t, &o, rn, nruns)) ||
+            cli_report(&o, "ge", argc, argv)) {
+            rc = 1;
+            goto done;
+        }
     }
     if (!o.quiet) {
         printf("wiot ge: %s, %zu countries x %zu sectors, deficits %s\n",

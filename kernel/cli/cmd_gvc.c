@@ -593,6 +593,9 @@ int cmd_gvc(int argc, char **argv)
         summary(&go, o.top, o.reported_go);
     if (!status && !o.quiet && o.out)
         printf("wrote %s (and %s.run)\n", o.out, o.out);
+    /* charts of kww and position (F.html, F_ID.svg beside F.csv); the other CSVs have none */
+    if (!status && o.out && ((sub == SUB_KWW && !o.by_sector) || sub == SUB_POS) && cli_report(&o, "gvc", argc, argv))
+        status = 1;
     for (int y = 0; y < ntab; y++) {
         free(runs[y].a);
         free(runs[y].b);

@@ -181,7 +181,12 @@ static const struct kind {
     {"content", ",country,sector,share,", NULL, charts_content},
     {"tiva", ",country,exports,dva,fva,fva_share,forward_share,", NULL, charts_tiva},
     {"extract", ",country,sector,output,lost,lost_with_final,lost_ghosh,", NULL, charts_extract},
-    /* ge, gvc: add a row here (see the top of this file) */
+    {"ge countries", ",scenario,country,welfare,price_index,tariff_revenue_musd,consumer_price_fixed,", NULL,
+     charts_ge_countries},
+    {"ge trade", ",scenario,importer,exporter,sector,base_musd,new_musd,", NULL, charts_ge_trade},
+    {"gvc kww", ",exporter,term,name,value_musd,", "exp_sector", charts_gvc_kww},
+    {"gvc position", ",country,sector,upstream,downstream,va_d,va_rt,va_gvc_s,va_gvc_c,y_d,y_rt,y_gvc_s,y_gvc_c,",
+     NULL, charts_gvc_position},
 };
 
 static const struct kind *kind_of(const rcsv *c)
