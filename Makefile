@@ -148,6 +148,7 @@ cli-test: all
 	sh tests/cli_ge.sh ./$(CLI)
 	sh tests/cli_report.sh ./$(CLI)
 	sh tests/cli_gvc.sh ./$(CLI)
+	sh tests/cli_charts.sh ./$(CLI)
 
 install-test: all
 	sh tests/install_test.sh

@@ -639,13 +639,12 @@ int cmd_ge(int argc, char **argv)
             rc = 1;
             goto done;
         }
-        /* the run record (a table run; a CP dataset has no wiot_table to describe), then
-         * the report, after run.json: its provenance is this run's */
+        /* the run record (a table run; a CP dataset has no wiot_table to describe); the
+         * report comes after the summary, and after run.json: its provenance is this run's */
         const char *rn[256];
         for (int q = 0; q < nruns; q++)
             rn[q] = runs[q].name;
-        if ((!cp && write_run_record(o.out, "ge", argc, argv, t, &o, rn, nruns)) ||
-            cli_report(&o, "ge", argc, argv)) {
+        if (!cp && write_run_record(o.out, "ge", argc, argv, t, &o, rn, nruns)) {
             rc = 1;
             goto done;
         }
@@ -696,6 +695,8 @@ int cmd_ge(int argc, char **argv)
                t_load, nruns, nruns == 1 ? "" : "s", t_solve, now() - t_start,
                o.threads > 0 ? o.threads : omp_get_max_threads());
     }
+    if (o.out && cli_report(&o, "ge", argc, argv))
+        rc = 1;
 done:
     free(mcs);
     for (int q = 0; q < 256; q++) {
