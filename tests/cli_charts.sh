@@ -172,5 +172,11 @@ ok grep -q 'table year 2011' v/ky_kww.svg
 awk -v CONVFMT=%.17g -v OFMT=%.17g -F, '$1 == 2011 && $2 == "USA" { e += $5; if ($3 == 7 || $3 == 8) f += $5 } END { printf "%.2f\n", 100 * f / e }' v/ky.csv > want
 ok grep -q ">$(cat want)</text>" v/ky_kww.svg
 
+# a run.json another command left in the directory is not gvc's provenance
+"$W" tariff -o st --quiet && "$W" gvc kww -o st/kww.csv --quiet
+ok grep -q "<tr><th>command line</th><td>wiot gvc kww -o st/kww.csv --quiet</td></tr>" st/kww.html
+ok sh -c "! grep -q '<tr><th>command</th><td>tariff' st/kww.html"
+ok grep -q "<tr><th>command</th><td>tariff</td></tr>" st/report.html
+
 echo "cli charts tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
