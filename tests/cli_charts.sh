@@ -34,6 +34,7 @@ close() { # A B
     paste -d, "$tmp/ca" "$tmp/cb" | awk -v CONVFMT=%.17g -v OFMT=%.17g -F, '$1 != $3 { bad = 1 } { d = $2 - $4; s = ($4 < 0 ? -$4 : $4) + 1e-300;
         if ((d < 0 ? -d : d) / s > 1e-9) bad = 1 } END { exit bad }'
 }
+root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$tmp" || exit 1
 
 # ---------------------------------------------------------------- wiot ge
@@ -106,6 +107,23 @@ ok sh -c "! grep -o 'fill=\"#[0-9A-F]*\" d=' z/countries_map.svg | grep -qv -e F
 ok grep -q 'the first of 2 scenarios' two/countries_welfare.svg
 ok grep -q 'scenario us301_2019-09-01_list4A_at15' two/trade_diversion_USA.svg
 ok test ! -e two/trade_diversion_CHN.svg
+
+# the CP2015 dataset: no run.json (no wiot table), names instead of codes: no map
+"$W" ge -t "$root/data/cp2015" -o cp --quiet
+ok test -s cp/report.html
+ok test ! -e cp/run.json
+ok test ! -e cp/countries_map.svg
+# (names with spaces, "New Zealand": the values compared, sorted)
+attrs cp/countries_welfare.svg "$bar/@data-v" | sort > drawn
+awk -F, 'NR > 1 && $3 + 0 != 0 { print $3 }' cp/countries.csv | sort > csv
+ok cmp -s drawn csv
+ok test "$(wc -l < drawn)" -eq 31
+ok grep -q 'data-label="New Zealand"' cp/countries_welfare.svg
+# consumer_price_fixed is empty: one series, the GE price index
+attrs cp/countries_prices.svg "$bar/@data-v" | sort > drawn
+awk -F, 'NR > 1 && $6 + 0 != 0 { print $6 }' cp/countries.csv | sort > csv
+ok cmp -s drawn csv
+ok test -s cp/trade_diversion_Mexico.svg
 
 # --------------------------------------------------------------- wiot gvc
 mkdir v

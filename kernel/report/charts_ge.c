@@ -133,6 +133,10 @@ int charts_ge_countries(const rcsv *c, const report_prov *pv, chart_list *L, cha
             goto oom;
         mp->v[i] = w[i];
     }
+    if (2 * map_known(mp) < C) {   /* names, not codes (the CP2015 dataset: "Canada"): no map */
+        chart_free(mp);
+        L->n--;
+    }
     rc = 0;
     goto out;
 oom:
