@@ -2,10 +2,11 @@
  * signature and the builder that turns the CSV into charts; builders in charts_*.c)
  * and the helpers the builders share (charts.h). html.c writes the files.
  *
- * Adding a command's charts (ge, gvc, ...): in a new file charts_CMD.c write
+ * Adding a command's charts (footprint, ...): in a new file charts_CMD.c write
  * `int charts_CMD(const rcsv *c, const report_prov *pv, chart_list *L, char *err,
  * size_t errsz)` that reads the CSV's columns (rcsv_col, pick, column) and fills
- * charts made with add_chart() (see charts_tiva in charts_more.c, ~70 lines), declare
+ * charts made with add_chart() (see charts_tiva in charts_more.c, ~70 lines, or
+ * charts_gvc.c), declare
  * it in charts.h and add one row {name, required columns, an excluded column,
  * function} to KINDS. The command calls cli_report() once after writing its CSVs
  * (kernel/cli_report.c). */
