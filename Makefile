@@ -148,6 +148,7 @@ cli-test: all
 	sh tests/cli_ge.sh ./$(CLI)
 	sh tests/cli_report.sh ./$(CLI)
 	sh tests/cli_gvc.sh ./$(CLI)
+	sh tests/cli_charts.sh ./$(CLI)
 
 install-test: all
 	sh tests/install_test.sh
@@ -178,6 +179,8 @@ sanitize: deps
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_footprint.sh build-san/wiot
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_report.sh build-san/wiot
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_gvc.sh build-san/wiot
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/cli_charts.sh build-san/wiot
 	$(MAKE) fuzz-regress
 
 valgrind: all

@@ -101,5 +101,21 @@ is usa_pixel "$("$P" "$OUT/map.png" pixel $xy)" "$usa"
 # and the sea south of it (the Gulf of Mexico, 90 W 25 N) is not the USA's colour
 ok test "$("$P" "$OUT/map.png" pixel $(echo "$xy" | awk '{ print $1 + 40, $2 + 55 }'))" != "$usa"
 
+# 5. wiot ge's report: no request, and the colours under the largest gain (first bar,
+# red) and the largest loss (last bar, CHN, blue) of the welfare chart
+"$W" ge -o "$tmp/ge" --quiet
+shot "file://$tmp/ge/report.html" "$OUT/ge_report.png" 840 2400 "$tmp/ge_net.json"
+is ge_no_page_requests "$(page_requests "$tmp/ge_net.json" | wc -l)" 0
+S="$tmp/ge/countries_welfare.svg"
+h=$(attr "$S" '/*/@height')
+shot "file://$S" "$OUT/ge_welfare.png" 800 "$h"
+for k in 1 'last()'; do
+    bar="(//*[local-name()='rect'][@class='bar'])[$k]"
+    x=$(attr "$S" "$bar/@x") y=$(attr "$S" "$bar/@y") w=$(attr "$S" "$bar/@width") bh=$(attr "$S" "$bar/@height")
+    is "ge_bar_${k}_colour" "$("$P" "$OUT/ge_welfare.png" pixel "$(awk "BEGIN{print int($x + $w / 2)}")" \
+        "$(awk "BEGIN{print int($y + $bh / 2)}")")" "$(attr "$S" "$bar/@fill")"
+done
+is ge_last_bar "$(attr "$S" '(//*[local-name()="rect"][@class="bar"])[last()]/@data-label')" CHN
+
 echo "browser tests: $pass passed, $fail failed (screenshots in $OUT)"
 [ "$fail" -eq 0 ]

@@ -219,7 +219,7 @@ for f in "$tmp"/*.html "$tmp"/y/report.html "$tmp"/two/report.html; do ok html_o
 check_msg report_none 1 "wiot: $tmp/nope: No such file or directory" -- "$W" report "$tmp/nope"
 check_msg report_noarg 2 "wiot report: give the OUTDIR (or CSV file) of an earlier run (see 'wiot report --help')" -- "$W" report
 mkdir "$tmp/empty"
-check_msg report_empty 1 "wiot: $tmp/empty: no wiot CSV output found (tariff, sweep, content, tiva or extract files)" -- "$W" report "$tmp/empty"
+check_msg report_empty 1 "wiot: $tmp/empty: no wiot CSV output found (tariff, sweep, ge, content, tiva, extract or gvc files)" -- "$W" report "$tmp/empty"
 printf 'a,b\n1,2\n' > "$tmp/other.csv"
 check_msg report_other 1 "wiot: $tmp/other.csv: not a wiot output the report knows (columns a,b...)" -- "$W" report "$tmp/other.csv"
 check_msg report_txt 1 "wiot: $tmp/zero.csvx: No such file or directory" -- "$W" report "$tmp/zero.csvx"

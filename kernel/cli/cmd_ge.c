@@ -35,7 +35,8 @@ const char *const GE_HELP =
     "               the counterfactual from there (CP2015's headline); fixed: deficits stay\n"
     "  --baseline NAME  a scenario whose rates are the baseline tariff levels (default 0)\n"
     "  -o OUTDIR    countries.csv, sectors.csv, trade.csv (changes as fractions, values in\n"
-    "               the table's units, flows net of tariffs)\n"
+    "               the table's units, flows net of tariffs), run.json (table runs) and the\n"
+    "               charts: report.html and SVG files (--no-report: none)\n"
     "  --top K      winners and losers shown (default 10)\n"
     "  --draws N    Monte Carlo over the elasticities: N draws of theta_j times independent\n"
     "               lognormal factors exp(X Z - X^2/2) (log-sd X = --sd, default 0.25; --seed S,\n"
@@ -709,6 +710,15 @@ int cmd_ge(int argc, char **argv)
             rc = 1;
             goto done;
         }
+        /* the run record (a table run; a CP dataset has no wiot_table to describe); the
+         * report comes after the summary, and after run.json: its provenance is this run's */
+        const char *rn[256];
+        for (int q = 0; q < nruns; q++)
+            rn[q] = runs[q].name;
+        if (!cp && write_run_record(o.out, "ge", argc, argv, t, &o, rn, nruns)) {
+            rc = 1;
+            goto done;
+        }
     }
     if (!o.quiet) {
         printf("wiot ge: %s, %zu countries x %zu sectors, deficits %s\n",
@@ -756,6 +766,8 @@ int cmd_ge(int argc, char **argv)
                t_load, nruns, nruns == 1 ? "" : "s", t_solve, now() - t_start,
                o.threads > 0 ? o.threads : omp_get_max_threads());
     }
+    if (o.out && cli_report(&o, "ge", argc, argv))
+        rc = 1;
 done:
     if (!synced)   /* a campaign rank that failed before the gathering: tell the others */
         rc = g_par.agree(rc ? rc : 1);

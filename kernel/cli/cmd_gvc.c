@@ -40,7 +40,9 @@ const char *const GVC_HELP =
     "  -t TABLE  a table (default: the embedded WIOD 2013 table of 2011)\n"
     "  --years Y FROM:TO or a comma list of WIOD 2013 years (or of table files): the CSV\n"
     "            gets a leading year column\n"
-    "  -o FILE   the CSV; FILE.run gets the run record (table, output used, residuals)\n"
+    "  -o FILE   the CSV; FILE.run gets the run record (table, output used, residuals); for\n"
+    "            kww (not --by-sector) and position also the charts: F.html and F_*.svg\n"
+    "            beside F.csv (--no-report: none)\n"
     "  --reported-go  use the table's reported gross output instead of x = Z 1 + F 1\n"
     "            (the default, so that every identity holds; WIOD's reported GO differs\n"
     "            by up to 108 and the terms then miss small flows by up to ~10 %)\n"
@@ -593,6 +595,9 @@ int cmd_gvc(int argc, char **argv)
         summary(&go, o.top, o.reported_go);
     if (!status && !o.quiet && o.out)
         printf("wrote %s (and %s.run)\n", o.out, o.out);
+    /* charts of kww and position (F.html, F_ID.svg beside F.csv); the other CSVs have none */
+    if (!status && o.out && ((sub == SUB_KWW && !o.by_sector) || sub == SUB_POS) && cli_report(&o, "gvc", argc, argv))
+        status = 1;
     for (int y = 0; y < ntab; y++) {
         free(runs[y].a);
         free(runs[y].b);

@@ -15,9 +15,10 @@ const char *const REPORT_OPTS = ",quiet,";
 const char *const REPORT_HELP =
     "usage: wiot report PATH\n"
     "Re-renders the charts of an earlier run from its CSV files: PATH is an -o OUTDIR\n"
-    "(every tariff, sweep, content, tiva or extract CSV in it; writes PATH/report.html and\n"
-    "PATH/STEM_CHART.svg) or one such CSV file F.csv (writes F.html and F_CHART.svg\n"
-    "beside it). The provenance block comes from PATH's run.json when there is one.\n"
+    "(every tariff, sweep, ge, content, tiva, extract or gvc kww/position CSV in it; writes\n"
+    "PATH/report.html and PATH/STEM_CHART.svg) or one such CSV file F.csv (writes F.html\n"
+    "and F_CHART.svg beside it). The provenance block comes from the run.json beside the\n"
+    "CSVs when there is one (and, for a command's own report, it is that command's).\n"
     "The page is self-contained: inline SVG and CSS, no scripts, fonts or requests.\n"
     "Commands that write -o make the same report themselves unless given --no-report.\n"
     "  --quiet      print nothing but errors\n";

@@ -94,8 +94,8 @@ static void print_main_help(FILE *f)
         fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
     fputs("every command that computes also takes --threads N and --max-memory SIZE (e.g. 4G):\n"
           "refuse work that needs more memory than SIZE\n"
-          "tariff, sweep, content, tiva and extract -o also write SVG charts and a self-contained\n"
-          "report.html beside the CSV files; --no-report turns that off\n", f);
+          "tariff, sweep, ge, content, tiva, extract and gvc kww|position -o also write SVG charts\n"
+          "and a self-contained report.html beside the CSV files; --no-report turns that off\n", f);
 }
 
 /* "-h" / "--help" as the only argument after the command name */

@@ -46,5 +46,11 @@ int charts_sweep_draws(const rcsv *c, const report_prov *pv, chart_list *L, char
 int charts_content(const rcsv *c, const report_prov *pv, chart_list *L, char *err, size_t errsz);
 int charts_tiva(const rcsv *c, const report_prov *pv, chart_list *L, char *err, size_t errsz);
 int charts_extract(const rcsv *c, const report_prov *pv, chart_list *L, char *err, size_t errsz);   /* charts_extract.c */
+/* charts_ge.c: wiot ge's countries.csv and trade.csv */
+int charts_ge_countries(const rcsv *c, const report_prov *pv, chart_list *L, char *err, size_t errsz);
+int charts_ge_trade(const rcsv *c, const report_prov *pv, chart_list *L, char *err, size_t errsz);
+/* charts_gvc.c: wiot gvc kww and position */
+int charts_gvc_kww(const rcsv *c, const report_prov *pv, chart_list *L, char *err, size_t errsz);
+int charts_gvc_position(const rcsv *c, const report_prov *pv, chart_list *L, char *err, size_t errsz);
 
 #endif

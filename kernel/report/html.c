@@ -410,6 +410,13 @@ int report_build(const char *path, const report_prov *pv, int *written, char *er
     }
     /* the provenance first: run.json's argv may name content's --source */
     read_run_json(dir, &p);
+    /* a command's own report: a run.json another command left in the directory (gvc and
+     * content write none) is not this run's provenance */
+    const char *rjc = kv(&p, "command");
+    if (pv && pv->command && strcmp(pv->command, "report") && rjc && strcmp(rjc, pv->command)) {
+        prov_free(&p);
+        memset(&p, 0, sizeof p);
+    }
     report_prov pv2 = {NULL, 0, NULL, NULL, NULL};
     if (pv)
         pv2 = *pv;
@@ -450,7 +457,7 @@ int report_build(const char *path, const report_prov *pv, int *written, char *er
         }
     }
     if (!nk) {
-        snprintf(err, errsz, "%s: no wiot CSV output found (tariff, sweep, content, tiva or extract files)", path);
+        snprintf(err, errsz, "%s: no wiot CSV output found (tariff, sweep, ge, content, tiva, extract or gvc files)", path);
         goto out;
     }
     for (size_t i = 0; i < L->n; i++) {

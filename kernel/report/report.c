@@ -2,10 +2,11 @@
  * signature and the builder that turns the CSV into charts; builders in charts_*.c)
  * and the helpers the builders share (charts.h). html.c writes the files.
  *
- * Adding a command's charts (ge, gvc, ...): in a new file charts_CMD.c write
+ * Adding a command's charts (footprint, ...): in a new file charts_CMD.c write
  * `int charts_CMD(const rcsv *c, const report_prov *pv, chart_list *L, char *err,
  * size_t errsz)` that reads the CSV's columns (rcsv_col, pick, column) and fills
- * charts made with add_chart() (see charts_tiva in charts_more.c, ~70 lines), declare
+ * charts made with add_chart() (see charts_tiva in charts_more.c, ~70 lines, or
+ * charts_gvc.c), declare
  * it in charts.h and add one row {name, required columns, an excluded column,
  * function} to KINDS. The command calls cli_report() once after writing its CSVs
  * (kernel/cli_report.c). */
@@ -181,7 +182,12 @@ static const struct kind {
     {"content", ",country,sector,share,", NULL, charts_content},
     {"tiva", ",country,exports,dva,fva,fva_share,forward_share,", NULL, charts_tiva},
     {"extract", ",country,sector,output,lost,lost_with_final,lost_ghosh,", NULL, charts_extract},
-    /* ge, gvc: add a row here (see the top of this file) */
+    {"ge countries", ",scenario,country,welfare,price_index,tariff_revenue_musd,consumer_price_fixed,", NULL,
+     charts_ge_countries},
+    {"ge trade", ",scenario,importer,exporter,sector,base_musd,new_musd,", NULL, charts_ge_trade},
+    {"gvc kww", ",exporter,term,name,value_musd,", "exp_sector", charts_gvc_kww},
+    {"gvc position", ",country,sector,upstream,downstream,va_d,va_rt,va_gvc_s,va_gvc_c,y_d,y_rt,y_gvc_s,y_gvc_c,",
+     NULL, charts_gvc_position},
 };
 
 static const struct kind *kind_of(const rcsv *c)
