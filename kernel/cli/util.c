@@ -670,11 +670,14 @@ int load_scenarios(wiot_ctx *ctx, const opts *o, const wiot_table *t, wiot_scena
     for (int q = 0; q < o->nscen; q++)
         if ((rc = wiot_scenarios_load(ctx, sc, o->scen[q]))) {
             wiot_scenarios_free(sc);
-            rc = fail(ctx, rc);
-            if (strstr(wiot_errmsg(ctx), "field 'sector': unknown sector") && !o->map)
-                fprintf(stderr, "wiot: hint: a scenario written in another sector classification can be "
-                                "translated with --map MAP.csv (e.g. --map wiod2016_to_wiod2013)\n");
-            return rc;
+            /* one line: the advice is part of the refusal, not a second message */
+            if (strstr(wiot_errmsg(ctx), "field 'sector': unknown sector") && !o->map) {
+                fprintf(stderr, "wiot: %s; a scenario written in another sector classification "
+                        "can be translated with --map MAP.csv (e.g. --map wiod2016_to_wiod2013)\n",
+                        wiot_errmsg(ctx));
+                return 1;
+            }
+            return fail(ctx, rc);
         }
     *out = sc;
     return 0;

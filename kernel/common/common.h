@@ -233,7 +233,15 @@ typedef struct wi_limit {
                  size_t len);
     void *ud;
     size_t max;
+    /* bound (0 = none): an input longer than bound bytes (its text, once inflated) is
+     * refused, before more than bound + 1 bytes are held: WIOT_ETOOLARGE "<name>: <kind>
+     * is longer than 64 MiB, the most <bound_what> may have" (README "Guarantees"). */
+    size_t bound;
+    const char *bound_what;
 } wi_limit;
+/* The check of lim->bound on len bytes read so far (WIOT_OK or the message above). */
+int wi_bound_check(wiot_ctx *ctx, const char *name, const char *kind, const wi_limit *lim,
+                   size_t len);
 struct stat;
 /* Double *buf (len bytes used, *cap allocated + 1) under the policy and the memory cap.
  * kind names the text in messages ("the file", "the inflated text"). */

@@ -238,7 +238,9 @@ int wiot_map_load(wiot_ctx *ctx, const char *path, wiot_map **out)
         return wi_error(ctx, WIOT_EINVAL, "wiot_map_load: NULL argument");
     char *buf;
     size_t len;
-    int rc = wi_read_file(ctx, path, 1, NULL, &buf, &len);
+    /* a mapping has a line per code: 16 MiB is far more than any classification */
+    static const wi_limit lim = {NULL, NULL, 0, (size_t)16 << 20, "a mapping file"};
+    int rc = wi_read_file(ctx, path, 1, &lim, &buf, &len);
     if (rc)
         return rc;
     rc = wi_map_parse(ctx, path, buf, len, out);

@@ -75,7 +75,7 @@
  *    at most 32 h bytes each (the n + 2 rows have the header's f fields, a number
  *    has at most 25 characters where a label has at least 3 and a comma).
  * kind names the text in messages ("the file", "the inflated text"). */
-static int wi_table_policy(void *ud, wiot_ctx *ctx, const char *name, const char *kind,
+int wi_table_policy(void *ud, wiot_ctx *ctx, const char *name, const char *kind,
                            const char *b, size_t len)
 {
     (void)ud;
@@ -104,7 +104,7 @@ static int wi_table_policy(void *ud, wiot_ctx *ctx, const char *name, const char
     return WIOT_OK;
 }
 
-static const wi_limit wi_table_limit = {wi_table_policy, NULL, 0};
+static const wi_limit wi_table_limit = {wi_table_policy, NULL, 0, 0, NULL};
 
 /* ----------------------------------------------------------------- parser */
 typedef struct wi_line {
