@@ -187,12 +187,17 @@ int cmd_sweep(int argc, char **argv)
     /* the non-zero pattern of the base schedule */
     const double *rates = wiot_schedule_rates(base), *ntb = wiot_schedule_ntb(base);
     size_t nnz = 0;
-    nz = malloc((C * C * S + 1) * sizeof *nz);
-    cons = malloc((C * total + 1) * sizeof *cons);
-    scales = malloc((total + 1) * sizeof *scales);
-    if (!nz || !cons || !scales) {
-        fprintf(stderr, "wiot: out of memory\n");
-        rc = 1;
+    /* through the context's budget (--max-memory): --draws 100000000 is refused here,
+     * before allocating, with the size it needs */
+    char what[96];
+    if (o.scale)
+        snprintf(what, sizeof what, "--scale %.40s: the results of every scale", o.scale);
+    else
+        snprintf(what, sizeof what, "--draws %d: the results of every draw", o.draws);
+    if (!(nz = wiot_alloc_array(ctx, C * C * S + 1, sizeof *nz, 0, "the schedule's pattern")) ||
+        !(cons = wiot_alloc_array(ctx, C * total + 1, sizeof *cons, 0, what)) ||
+        !(scales = wiot_alloc_array(ctx, total + 1, sizeof *scales, 0, what))) {
+        rc = fail(ctx, WIOT_ENOMEM);
         goto done;
     }
     for (size_t q = 0; q < C * C * S; q++)
@@ -284,11 +289,11 @@ int cmd_sweep(int argc, char **argv)
 
     /* roles from the base schedule (the same for every variant with non-zero factor) */
     wiot_result *res = NULL;
-    double *col = malloc((total + 1) * sizeof *col);
+    double *col = wiot_alloc_array(ctx, total + 1, sizeof *col, 0, what);
     if (!col || (rc = wiot_result_new(ctx, t, &res)) || (rc = wiot_tariff(ctx, lu, base, o.rho, WIOT_FIRST_ORDER, res))) {
-        free(col);
+        wiot_free(ctx, col);
         wiot_result_free(res);
-        rc = col ? fail(ctx, rc) : 1;
+        rc = fail(ctx, col ? rc : WIOT_ENOMEM);
         goto done;
     }
     const double *role = wiot_result_get(res, WIOT_R_ROLE, NULL);
@@ -338,7 +343,7 @@ int cmd_sweep(int argc, char **argv)
                        100 * quantile(col, nv, 0.5), 100 * quantile(col, nv, 0.95));
         }
     }
-    free(col);
+    wiot_free(ctx, col);
     wiot_result_free(res);
     if (out) {
         if (ferror(out)) {
@@ -366,9 +371,9 @@ int cmd_sweep(int argc, char **argv)
 done:
     if (out)
         out_abort(&of);
-    free(nz);
-    free(cons);
-    free(scales);
+    wiot_free(ctx, nz);
+    wiot_free(ctx, cons);
+    wiot_free(ctx, scales);
     for (int q = 0; q < CHUNK; q++)
         wiot_schedule_free(slot[q]);
     wiot_schedule_free(base);

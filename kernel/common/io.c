@@ -62,23 +62,22 @@ int wi_grow(wiot_ctx *ctx, const char *name, const char *kind, const wi_limit *l
     }
     if (lim && lim->max && len >= lim->max)
         return WI_STOP;
-    size_t cmax = wi_mem_cap(ctx);
-    if (cmax > 0)
-        cmax--;   /* the block holds cap + 1 bytes (the NUL) */
-    if (*cap >= cmax) {
-        cmax++;
+    /* the new block is allocated while the old one is live: room counts both */
+    size_t room = wi_mem_room(ctx), limit = wi_mem_cap(ctx);
+    if (room <= *cap + 2) {
+        char b3[32];
         wi_bytes_str(b1, sizeof b1, (double)*cap);
-        wi_bytes_str(b2, sizeof b2, (double)cmax);
+        wi_bytes_str(b2, sizeof b2, (double)limit);
+        wi_bytes_str(b3, sizeof b3, (double)wi_mem_live(ctx));
         if (ctx->max_memory && ctx->max_memory <= ctx->mem_avail)
             return wi_fmsg(ctx, WIOT_ENOMEM, name, 0, "%s needs more than %s but the memory "
-                           "limit is %s", kind, b1, b2);
+                           "limit is %s, %s of it in use", kind, b1, b2, b3);
         return wi_fmsg(ctx, WIOT_ENOMEM, name, 0, "%s needs more than %s but only %s of memory "
-                       "is available", kind, b1, b2);
+                       "is available, %s of it in use", kind, b1, b2, b3);
     }
     if (*cap > SIZE_MAX / 2)
         return wi_error(ctx, WIOT_ETOOLARGE, "input larger than %zu bytes", *cap);
-    cmax = wi_mem_cap(ctx) - 1;
-    size_t nc = *cap * 2 < cmax ? *cap * 2 : cmax;
+    size_t nc = *cap * 2 < room - 1 ? *cap * 2 : room - 1;
     if (lim && lim->max && nc > lim->max + 1)
         nc = lim->max + 1;
     if (lim && lim->bound && nc > lim->bound + 1)
@@ -127,8 +126,8 @@ int wi_gunzip(wiot_ctx *ctx, const char *name, const unsigned char *in, size_t i
         cap = lim->max + 1;
     if (lim && lim->bound && cap > lim->bound + 1)
         cap = lim->bound + 1;   /* one byte more than the bound shows it is exceeded */
-    if (cap >= wi_mem_cap(ctx))
-        cap = wi_mem_cap(ctx) - 1;   /* wi_grow reports the limit */
+    if (cap + 1 > wi_mem_room(ctx))
+        cap = wi_mem_room(ctx) > 2 ? wi_mem_room(ctx) - 2 : 1;   /* wi_grow reports the limit */
     char *buf = wi_alloc(ctx, cap + 1);
     if (!buf)
         return WIOT_ENOMEM;
@@ -222,6 +221,23 @@ int wi_read_fd(wiot_ctx *ctx, const char *path, int fd, const struct stat *st, c
         cap = lim->bound + 1;
     if (cap < 4096)
         cap = 4096;
+    if (cap + 1 > wi_mem_room(ctx)) {
+        /* a regular file larger than the budget is refused before reading, naming it;
+         * a device or pipe starts smaller and wi_grow reports the limit */
+        char b1[32], b2[32];
+        if (!(st && S_ISREG(st->st_mode)) && wi_mem_room(ctx) > 2)
+            cap = wi_mem_room(ctx) - 2;
+        else {
+            close(fd);
+            wi_bytes_str(b1, sizeof b1, (double)cap);
+            wi_bytes_str(b2, sizeof b2, (double)wi_mem_cap(ctx));
+            if (ctx->max_memory && ctx->max_memory <= ctx->mem_avail)
+                return wi_fmsg(ctx, WIOT_ENOMEM, path, 0, "the file needs %s but the memory "
+                               "limit is %s", b1, b2);
+            return wi_fmsg(ctx, WIOT_ENOMEM, path, 0, "the file needs %s but only %s of memory "
+                           "is available", b1, b2);
+        }
+    }
     char *buf = wi_alloc(ctx, cap + 1);
     if (!buf) {
         close(fd);
