@@ -109,14 +109,13 @@ static void show_progress(void *ud, size_t done, size_t total)
 static int parse_scale(const char *s, double *from, double *to, int *steps)
 {
     char *e;
-    *from = strtod(s, &e);
-    if (e == s || *e != ':')
+    const char *c1 = strchr(s, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    /* FROM and TO in the one number grammar (no hex, no "inf") */
+    if (!c2 || wi_num(s, (size_t)(c1 - s), from) || wi_num(c1 + 1, (size_t)(c2 - c1 - 1), to))
         return -1;
-    s = e + 1;
-    *to = strtod(s, &e);
-    if (e == s || *e != ':')
+    s = c2 + 1;
+    if (!(*s >= '0' && *s <= '9'))
         return -1;
-    s = e + 1;
     long n = strtol(s, &e, 10);
     if (e == s || *e || n < 1 || n > 10000000 || !isfinite(*from) || !isfinite(*to))
         return -1;
@@ -203,6 +202,20 @@ int cmd_sweep(int argc, char **argv)
     for (size_t q = 0; q < C * C * S; q++)
         if (rates[q] != 0.0)
             nz[nnz++] = q;
+    /* the scaled rates are linear in the scale: FROM and TO are the extremes. A rate
+     * pushed to -1 or below is the option's fault, named as such (not the library's) */
+    for (size_t z = 0; o.scale && z < nnz; z++)
+        for (int k = 0; k < 2; k++) {
+            size_t p = nz[z];
+            double f = k ? to : from, r = rates[p] * f, u = ntb ? ntb[p] * f : 0;
+            if (!(r > -1.0) || !(u > -1.0)) {
+                rc = usage_error("sweep", "--scale %s: at scale %g the rate %g of %s on %s %s "
+                                 "becomes %g, not > -1", o.scale, f, rates[p],
+                                 wiot_table_country(t, p / (C * S)), wiot_table_country(t, (p / S) % C),
+                                 wiot_table_sector(t, p % S), r);
+                goto done;
+            }
+        }
     for (int q = 0; q < CHUNK; q++)
         if ((rc = wiot_schedule_new(ctx, t, &slot[q]))) {
             rc = fail(ctx, rc);

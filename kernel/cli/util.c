@@ -115,12 +115,20 @@ enum { OPT_ELASTICITIES = 2500, OPT_DEFICITS, OPT_BASELINE };   /* wiot ge */
 
 /* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
  * or "iB" is allowed). -1 if malformed. */
+int parse_num(const char *s, double *out)
+{
+    return wi_num(s, strlen(s), out) == WI_NUM_OK ? 0 : -1;
+}
+
 static double parse_size(const char *s)
 {
-    char *e;
-    errno = 0;
-    double v = strtod(s, &e);
-    if (errno || e == s || !(v >= 0) || !isfinite(v) || !(s[0] >= '0' && s[0] <= '9'))
+    /* the number: digits[.digits][e digits] of the one grammar (wi_num; no hex) */
+    const char *e = s;
+    while ((*e >= '0' && *e <= '9') || *e == '.' ||
+           ((*e == 'e' || *e == 'E') && e > s && e[1] >= '0' && e[1] <= '9'))
+        e++;
+    double v;
+    if (!(s[0] >= '0' && s[0] <= '9') || wi_num(s, (size_t)(e - s), &v) != WI_NUM_OK || !(v >= 0))
         return -1;
     static const char units[] = "KMGT";
     const char *u = *e ? strchr(units, *e) : NULL;
@@ -135,6 +143,8 @@ static double parse_size(const char *s)
         e++;
     if (*e || v >= 18446744073709551615.0)
         return -1;
+    if (v < 1)
+        return -2;   /* below one byte: an error, not "no limit" */
     return floor(v);
 }
 
@@ -257,7 +267,10 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_DEFICITS: name = "deficits"; break;
         case OPT_BASELINE: name = "baseline"; break;
         case OPT_MAX_MEMORY:
-            if ((o->max_memory = parse_size(optarg)) < 0)
+            if ((o->max_memory = parse_size(optarg)) == -2)
+                return usage_error(cmd, "--max-memory '%s' is below one byte (a size such as 512M "
+                                   "or 4G)", optarg);
+            if (o->max_memory < 0)
                 return usage_error(cmd, "--max-memory takes a size such as 512M, 4G or 1073741824, "
                                    "got '%s'", optarg);
             continue;
@@ -290,8 +303,8 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_GHOSH: o->ghosh = 1; break;
         case OPT_PASS: {
             char *e;
-            o->rho = strtod(optarg, &e);
-            if (e == optarg || *e || !(o->rho >= 0 && o->rho <= 1))
+            (void)e;
+            if (parse_num(optarg, &o->rho) || !(o->rho >= 0 && o->rho <= 1))
                 return usage_error(cmd, "--passthrough takes a number in [0, 1], got '%s'", optarg);
             break;
         }
@@ -343,8 +356,8 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         }
         case OPT_SD: {
             char *e;
-            o->sd = strtod(optarg, &e);
-            if (e == optarg || *e || !(o->sd >= 0 && o->sd <= 10))
+            (void)e;
+            if (parse_num(optarg, &o->sd) || !(o->sd >= 0 && o->sd <= 10))
                 return usage_error(cmd, "--sd takes a number in [0, 10], got '%s'", optarg);
             break;
         }
