@@ -15,6 +15,7 @@
 #include <sys/sysinfo.h>
 #endif
 #include <time.h>
+#include <unistd.h>
 #include <omp.h>
 #include <cblas.h>
 
@@ -105,6 +106,7 @@ size_t wi_mem_room(const wiot_ctx *ctx)
 #define WI_HEAD (2 * sizeof(size_t))
 #define WI_HUGE_MIN ((size_t)4 << 20)
 #define WI_HUGE_PAGE ((size_t)2 << 20)
+#define WI_AS_RESERVE (160ULL << 20)   /* address space kept for the BLAS (ulimit -v) */
 
 static void *wi_raw_alloc(wiot_ctx *ctx, size_t size, int huge)
 {
@@ -282,6 +284,26 @@ static size_t wi_mem_available(void)
             (unsigned long long)rl.rlim_cur < m)
             m = (unsigned long long)rl.rlim_cur;
     }
+#ifdef __linux__
+    /* ulimit -v counts what is mapped already (the program, its libraries, OpenBLAS's
+     * buffers) and OpenBLAS maps another buffer at its first call: the budget is what
+     * remains, less that reserve, so a refusal comes from wiot and not from a BLAS that
+     * spins when its buffer cannot be mapped (README "Guarantees") */
+    struct rlimit as;
+    if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
+        FILE *f = fopen("/proc/self/statm", "re");
+        unsigned long long pages = 0;
+        long psz = sysconf(_SC_PAGESIZE);
+        if (f && fscanf(f, "%llu", &pages) == 1 && psz > 0) {
+            unsigned long long used = pages * (unsigned long long)psz + WI_AS_RESERVE;
+            unsigned long long left = used < as.rlim_cur ? as.rlim_cur - used : 0;
+            if (left < m)
+                m = left;
+        }
+        if (f)
+            fclose(f);
+    }
+#endif
     return m > SIZE_MAX ? SIZE_MAX : (size_t)m;
 }
 
