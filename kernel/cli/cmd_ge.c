@@ -626,7 +626,7 @@ int cmd_ge(int argc, char **argv)
     if (o.out) {
         struct stat st;
         if (stat(o.out, &st) && mkdir(o.out, 0777) && errno != EEXIST) {
-            fprintf(stderr, "wiot: %s: cannot create directory: %s\n", o.out, strerror(errno));
+            { char sp_[4096]; fprintf(stderr, "wiot: %s: cannot create directory: %s\n", shown_path(sp_, sizeof sp_, o.out), strerror(errno)); }
             rc = 1;
             goto done;
         }

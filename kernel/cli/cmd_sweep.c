@@ -360,7 +360,7 @@ int cmd_sweep(int argc, char **argv)
     wiot_result_free(res);
     if (out) {
         if (ferror(out)) {
-            fprintf(stderr, "wiot: %s: write failed: %s\n", o.out, strerror(errno));
+            { char sp_[4096]; fprintf(stderr, "wiot: %s: write failed: %s\n", shown_path(sp_, sizeof sp_, o.out), strerror(errno)); }
             out_abort(&of);
             out = NULL;
             rc = 1;

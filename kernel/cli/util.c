@@ -517,6 +517,17 @@ int is_wiod2013(const wiot_table *t)
 
 /* --------------------------------------------------------- atomic output */
 
+/* A path for a message: control characters as '?', as wi_error shows them, so that a
+ * refusal stays one line whatever the path holds. */
+const char *shown_path(char *buf, size_t size, const char *path)
+{
+    size_t k = 0;
+    for (; path[k] && k + 1 < size; k++)
+        buf[k] = (unsigned char)path[k] < 0x20 || path[k] == 0x7f ? '?' : path[k];
+    buf[k] = '\0';
+    return buf;
+}
+
 int out_open(outfile *of, const char *path)
 {
     memset(of, 0, sizeof *of);
@@ -537,7 +548,8 @@ int out_open(outfile *of, const char *path)
     if (!of->f) {
         int err = errno;
         wi_out_abort(&of->w);
-        fprintf(stderr, "wiot: %s: %s\n", path, strerror(err));
+        char sp[4096];
+        fprintf(stderr, "wiot: %s: %s\n", shown_path(sp, sizeof sp, path), strerror(err));
         return 1;
     }
     return 0;
@@ -559,7 +571,8 @@ int out_close(outfile *of)
     int bad = ferror(of->f) || fflush(of->f) != 0;
     int err = errno;
     if (bad) {
-        fprintf(stderr, "wiot: %s: write failed: %s\n", of->w.path, strerror(err ? err : EIO));
+        char sp[4096];
+        fprintf(stderr, "wiot: %s: write failed: %s\n", shown_path(sp, sizeof sp, of->w.path), strerror(err ? err : EIO));
         out_abort(of);
         return 1;
     }
@@ -577,7 +590,8 @@ int out_commit(outfile *of)
     wiot_ctx *ctx = NULL;
     if (fd < 0 || wiot_ctx_new(&ctx)) {
         wi_out_abort(&of->w);
-        fprintf(stderr, "wiot: %s: write failed: %s\n", of->w.path, strerror(errno ? errno : EIO));
+        char sp[4096];
+        fprintf(stderr, "wiot: %s: write failed: %s\n", shown_path(sp, sizeof sp, of->w.path), strerror(errno ? errno : EIO));
         return 1;
     }
     int rc = wi_out_commit(ctx, &of->w, 0);
@@ -595,7 +609,8 @@ int write_atomic(const char *path, int (*fn)(FILE *, void *), void *ud)
         return 1;
     if (fn(of.f, ud)) {   /* a write failed (ferror): say so; no partial file is left */
         int err = errno;
-        fprintf(stderr, "wiot: %s: write failed: %s\n", path, strerror(err ? err : EIO));
+        char sp[4096];
+        fprintf(stderr, "wiot: %s: write failed: %s\n", shown_path(sp, sizeof sp, path), strerror(err ? err : EIO));
         out_abort(&of);
         return 1;
     }
