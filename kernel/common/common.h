@@ -50,6 +50,7 @@ struct wiot_ctx {
     wiot_stats stats;
     size_t max_memory;        /* WIOT_OPT_MAX_MEMORY (0 = none) */
     size_t mem_avail;         /* memory available to the process, found at creation */
+    const char *input;        /* the file a load is reading (NULL: none), named in memory refusals */
 };
 
 /* ---- errors and messages (ctx.c) */

@@ -116,8 +116,9 @@ static void *wi_raw_alloc(wiot_ctx *ctx, size_t size, int huge)
     }
     if (size > wi_mem_room(ctx)) {
         char b1[32], b2[32], b3[32];
-        wi_error(ctx, WIOT_ENOMEM, "cannot allocate %s: with the %s already in use that is more "
-                 "than the %s %s", wi_bytes_str(b1, sizeof b1, (double)size),
+        wi_error(ctx, WIOT_ENOMEM, "%s%scannot allocate %s: with the %s already in use that is "
+                 "more than the %s %s", ctx->input ? ctx->input : "", ctx->input ? ": " : "",
+                 wi_bytes_str(b1, sizeof b1, (double)size),
                  wi_bytes_str(b3, sizeof b3, (double)wi_mem_live(ctx)),
                  ctx->max_memory ? "memory limit of" : "memory available,",
                  wi_bytes_str(b2, sizeof b2, (double)wi_mem_cap(ctx)));
@@ -338,11 +339,14 @@ int wi_budget(wiot_ctx *ctx, size_t bytes, const char *what, const char *detail_
     else
         wi_bytes_str(need, sizeof need, (double)bytes);
     wi_bytes_str(have, sizeof have, (double)cap);
+    /* during a load, the file is named first (unless what already names it) */
+    const char *in = ctx->input && strncmp(what, ctx->input, strlen(ctx->input)) &&
+                     !strstr(detail, ctx->input) ? ctx->input : NULL;
     if (ctx->max_memory && ctx->max_memory <= ctx->mem_avail)
-        return wi_error(ctx, WIOT_ENOMEM, "%s needs %s%s but the memory limit is %s%s", what,
-                        need, detail, have, used);
-    return wi_error(ctx, WIOT_ENOMEM, "%s needs %s%s but only %s of memory is available%s",
-                    what, need, detail, have, used);
+        return wi_error(ctx, WIOT_ENOMEM, "%s%s%s needs %s%s but the memory limit is %s%s",
+                        in ? in : "", in ? ": " : "", what, need, detail, have, used);
+    return wi_error(ctx, WIOT_ENOMEM, "%s%s%s needs %s%s but only %s of memory is available%s",
+                    in ? in : "", in ? ": " : "", what, need, detail, have, used);
 }
 
 int wi_lapack_int(wiot_ctx *ctx, size_t v, lapack_int *out)

@@ -227,7 +227,7 @@ int wiot_map_load_buffer(wiot_ctx *ctx, const void *data, size_t size, const cha
     return wi_map_parse(ctx, name ? name : "buffer", data ? data : "", size, out);
 }
 
-int wiot_map_load(wiot_ctx *ctx, const char *path, wiot_map **out)
+static int wi_body_map_load(wiot_ctx *ctx, const char *path, wiot_map **out)
 {
     if (out)
         *out = NULL;
@@ -245,6 +245,18 @@ int wiot_map_load(wiot_ctx *ctx, const char *path, wiot_map **out)
         return rc;
     rc = wi_map_parse(ctx, path, buf, len, out);
     wi_free(ctx, buf);
+    return rc;
+}
+
+/* wiot_map_load: the body above, with the input named for memory refusals (ctx->input) */
+int wiot_map_load(wiot_ctx *ctx, const char *path, wiot_map **out)
+{
+    if (!ctx)
+        return wi_body_map_load(ctx, path, out);
+    const char *prev = ctx->input;
+    ctx->input = path;
+    int rc = wi_body_map_load(ctx, path, out);
+    ctx->input = prev;
     return rc;
 }
 

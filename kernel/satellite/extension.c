@@ -664,7 +664,7 @@ static int wi_is_block(const char *path)
     return z != NULL;
 }
 
-int wiot_extension_load(wiot_ctx *ctx, const wiot_table *t, const char *path, const char *fd_path,
+static int wi_body_extension_load(wiot_ctx *ctx, const wiot_table *t, const char *path, const char *fd_path,
                         wiot_extension **out)
 {
     if (!ctx)
@@ -699,4 +699,17 @@ int wiot_extension_load(wiot_ctx *ctx, const wiot_table *t, const char *path, co
     }
     *out = e;
     return WIOT_OK;
+}
+
+/* wiot_extension_load: the body above, with the input named for memory refusals */
+int wiot_extension_load(wiot_ctx *ctx, const wiot_table *t, const char *path, const char *fd_path,
+                        wiot_extension **out)
+{
+    if (!ctx)
+        return wi_body_extension_load(ctx, t, path, fd_path, out);
+    const char *prev = ctx->input;
+    ctx->input = path;
+    int rc = wi_body_extension_load(ctx, t, path, fd_path, out);
+    ctx->input = prev;
+    return rc;
 }

@@ -611,7 +611,7 @@ int wi_table_load_native(wiot_ctx *ctx, const char *path, wiot_table **out)
     return rc;
 }
 
-int wiot_table_load_buffer(wiot_ctx *ctx, const void *data, size_t size, const char *name,
+static int wi_body_table_load_buffer(wiot_ctx *ctx, const void *data, size_t size, const char *name,
                            wiot_table **out)
 {
     if (out)
@@ -625,7 +625,20 @@ int wiot_table_load_buffer(wiot_ctx *ctx, const void *data, size_t size, const c
     return wi_load(ctx, name ? name : "buffer", data ? data : "", size, out);
 }
 
-int wiot_table_load_static(wiot_ctx *ctx, const void *data, size_t size, const char *name,
+/* wiot_table_load_buffer: the body above, with the input named for memory refusals (ctx->input) */
+int wiot_table_load_buffer(wiot_ctx *ctx, const void *data, size_t size, const char *name,
+                           wiot_table **out)
+{
+    if (!ctx)
+        return wi_body_table_load_buffer(ctx, data, size, name, out);
+    const char *prev = ctx->input;
+    ctx->input = name;
+    int rc = wi_body_table_load_buffer(ctx, data, size, name, out);
+    ctx->input = prev;
+    return rc;
+}
+
+static int wi_body_table_load_static(wiot_ctx *ctx, const void *data, size_t size, const char *name,
                            wiot_table **out)
 {
     if (out)
@@ -641,6 +654,19 @@ int wiot_table_load_static(wiot_ctx *ctx, const void *data, size_t size, const c
     int rc = wi_bin_load(ctx, nm, data, size, NULL, 1, out);
     if (!rc)
         wi_log_warnings(ctx, *out);
+    return rc;
+}
+
+/* wiot_table_load_static: the body above, with the input named for memory refusals (ctx->input) */
+int wiot_table_load_static(wiot_ctx *ctx, const void *data, size_t size, const char *name,
+                           wiot_table **out)
+{
+    if (!ctx)
+        return wi_body_table_load_static(ctx, data, size, name, out);
+    const char *prev = ctx->input;
+    ctx->input = name;
+    int rc = wi_body_table_load_static(ctx, data, size, name, out);
+    ctx->input = prev;
     return rc;
 }
 

@@ -643,7 +643,7 @@ int wiot_scenarios_load_buffer(wiot_ctx *ctx, wiot_scenarios *sc, const void *da
     return wi_load(ctx, sc, data ? data : "", size, name ? name : "<buffer>");
 }
 
-int wiot_scenarios_load(wiot_ctx *ctx, wiot_scenarios *sc, const char *path)
+static int wi_body_scenarios_load(wiot_ctx *ctx, wiot_scenarios *sc, const char *path)
 {
     if (!ctx)
         return WIOT_EINVAL;
@@ -659,6 +659,18 @@ int wiot_scenarios_load(wiot_ctx *ctx, wiot_scenarios *sc, const char *path)
     if (!rc)
         rc = wi_load(ctx, sc, (const unsigned char *)buf, n, path);
     wi_free(ctx, buf);
+    return rc;
+}
+
+/* wiot_scenarios_load: the body above, with the input named for memory refusals (ctx->input) */
+int wiot_scenarios_load(wiot_ctx *ctx, wiot_scenarios *sc, const char *path)
+{
+    if (!ctx)
+        return wi_body_scenarios_load(ctx, sc, path);
+    const char *prev = ctx->input;
+    ctx->input = path;
+    int rc = wi_body_scenarios_load(ctx, sc, path);
+    ctx->input = prev;
     return rc;
 }
 
