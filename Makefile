@@ -133,6 +133,7 @@ cli-test: all
 	sh tests/readme_test.sh ./$(CLI)
 	sh tests/cli_footprint.sh ./$(CLI)
 	sh tests/cli_ge.sh ./$(CLI)
+	sh tests/cli_harden.sh ./$(CLI)
 
 install-test: all
 	sh tests/install_test.sh
