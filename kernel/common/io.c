@@ -80,8 +80,8 @@ int wi_grow(wiot_ctx *ctx, const char *name, const char *kind, const wi_limit *l
     size_t nc = *cap * 2 < room - 1 ? *cap * 2 : room - 1;
     if (lim && lim->max && nc > lim->max + 1)
         nc = lim->max + 1;
-    if (lim && lim->bound && nc > lim->bound + 1)
-        nc = lim->bound + 1;
+    if (lim && lim->bound && nc >= lim->bound)
+        nc = lim->bound + 1;   /* straight to one past the bound, not a last 1-byte growth */
     char *nb = wi_alloc(ctx, nc + 1);   /* + 1: room for the terminating NUL */
     if (!nb)
         return WIOT_ENOMEM;
