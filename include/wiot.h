@@ -155,7 +155,9 @@ typedef void (*wiot_log_fn)(void *ud, int level, const char *message);
  * cost: one allocation of a few KiB (the message buffer lives in the context). */
 WIOT_API int wiot_ctx_new(wiot_ctx **out);
 WIOT_API int wiot_ctx_new_custom(const wiot_allocator *allocator, wiot_ctx **out);
-/* wiot_ctx_free: release a context (NULL accepted). Handles made with it stay valid. */
+/* wiot_ctx_free: release a context (NULL accepted). Handles made with it stay valid:
+ * their blocks are metered through a counter held in the context's own block, which is
+ * therefore released with the last of them (one context-sized block, a few KiB). */
 WIOT_API void wiot_ctx_free(wiot_ctx *ctx);
 
 /* Options, set through one setter so a new knob never breaks the ABI. */
