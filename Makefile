@@ -149,6 +149,7 @@ cli-test: all
 	sh tests/cli_report.sh ./$(CLI)
 	sh tests/cli_gvc.sh ./$(CLI)
 	sh tests/cli_charts.sh ./$(CLI)
+	sh tests/cli_harden.sh ./$(CLI)
 
 install-test: all
 	sh tests/install_test.sh

@@ -155,7 +155,9 @@ typedef void (*wiot_log_fn)(void *ud, int level, const char *message);
  * cost: one allocation of a few KiB (the message buffer lives in the context). */
 WIOT_API int wiot_ctx_new(wiot_ctx **out);
 WIOT_API int wiot_ctx_new_custom(const wiot_allocator *allocator, wiot_ctx **out);
-/* wiot_ctx_free: release a context (NULL accepted). Handles made with it stay valid. */
+/* wiot_ctx_free: release a context (NULL accepted). Handles made with it stay valid:
+ * their blocks are metered through a counter held in the context's own block, which is
+ * therefore released with the last of them (one context-sized block, a few KiB). */
 WIOT_API void wiot_ctx_free(wiot_ctx *ctx);
 
 /* Options, set through one setter so a new knob never breaks the ABI. */
@@ -173,13 +175,21 @@ enum wiot_option {
     WIOT_OPT_HUGEPAGES = 5,    /* 1: madvise(MADV_HUGEPAGE) on matrices >= 4 MiB; default 1 */
     WIOT_OPT_INVERSE = 6,      /* algorithm of wiot_leontief / wiot_ghosh (enum
                                   wiot_inverse_path); default WIOT_INVERSE_AUTO */
-    WIOT_OPT_MAX_MEMORY = 7    /* bytes one object or call may allocate (a table, the
-                                  text of a file, a factorization, a workspace); work
-                                  that needs more is refused before allocating with
-                                  WIOT_ENOMEM and a message giving the size needed.
-                                  A whole number >= 0; 0 (default) = the memory
-                                  available to the process: RAM + swap, lowered by a
-                                  cgroup limit or ulimit -v */
+    WIOT_OPT_MAX_MEMORY = 7,   /* the memory budget of the context: the most bytes live
+                                  at once in blocks allocated through it (tables, the
+                                  text of files, factorizations, workspaces, results,
+                                  and wiot_alloc blocks; until the handle holding them
+                                  is freed, even after wiot_ctx_free). An allocation or
+                                  work that would take the live total above it is
+                                  refused before allocating with WIOT_ENOMEM and a
+                                  message giving the size needed, what it was for and
+                                  what is in use. A whole number >= 0; 0 (default) =
+                                  the memory available to the process: RAM + swap,
+                                  lowered by a cgroup limit or ulimit -v. Not counted:
+                                  the BLAS's and OpenMP's own buffers, the C library */
+    WIOT_OPT_MEMORY_LIVE = 8,  /* read-only (wiot_ctx_get): bytes live now through the
+                                  context, as the budget counts them */
+    WIOT_OPT_MEMORY_PEAK = 9   /* read-only: the most bytes live at once since creation */
 };
 /* An option of the provider readers, in its own enum (historical); set and read with
  * wiot_ctx_set / wiot_ctx_get like those of enum wiot_option. */
@@ -1883,4 +1893,27 @@ WIOT_API int wiot_gvc_apl(wiot_ctx *ctx, const wiot_gvc *g, const size_t *cols, 
 #ifdef __cplusplus
 }
 #endif
+/* ======================================================================== */
+/* Hardening (issue 16): budgeted blocks for callers                        */
+/* ======================================================================== */
+/* wiot_alloc: a block of `bytes` bytes (64-byte aligned, not zeroed) from the context's
+ * allocator, counted in its memory budget (WIOT_OPT_MAX_MEMORY) like the library's own
+ * blocks, so that a driver's large arrays (the CLI's draws, result matrices) are
+ * refused before allocating rather than exhausting memory.
+ * what: names the block in the message (e.g. "--draws 100000000: the draws"), NULL
+ * for "the block".
+ * returns the block, or NULL with WIOT_ENOMEM's message in wiot_errmsg(ctx):
+ *   "<what> needs 33.1 GiB but the memory limit is 1 GiB" (or "... only 7.6 GiB of
+ *   memory is available", ", 20 MiB of it in use" when what is live is the cause);
+ *   NULL without a message when ctx is NULL. bytes 0 gives a 1-byte block.
+ * cost: one allocation; O(1). Free with wiot_free on the same context. */
+WIOT_API void *wiot_alloc(wiot_ctx *ctx, size_t bytes, const char *what);
+/* wiot_alloc for count x size bytes, the product checked (WIOT_ETOOLARGE's message in
+ * wiot_errmsg when it overflows, the same NULL return), zeroed when zero != 0. */
+WIOT_API void *wiot_alloc_array(wiot_ctx *ctx, size_t count, size_t size, int zero,
+                                const char *what);
+/* wiot_free: release a block of wiot_alloc / wiot_alloc_array (NULL accepted); the
+ * budget counts it free at once. ctx must be the context that allocated it. */
+WIOT_API void wiot_free(wiot_ctx *ctx, void *p);
+
 #endif /* WIOT_H */

@@ -46,7 +46,7 @@ cd "$(dirname "$0")" || exit 1
 
 # ---- files that are not tables
 check_msg table_is_dir 1 "wiot: bad: read error: Is a directory" -- "$W" info -t bad
-check_msg scenarios_is_dir 1 "wiot: bad: cannot read: Is a directory" -- "$W" tariff -t $LEATHER -s bad -n x
+check_msg scenarios_is_dir 1 "wiot: bad: is a directory" -- "$W" tariff -t $LEATHER -s bad -n x
 check_msg table_missing 1 "wiot: $tmp/none.csv: cannot open: No such file or directory" -- "$W" info -t "$tmp/none.csv"
 check_msg table_under_file 1 "wiot: $LEATHER/x.csv: cannot open: Not a directory" -- "$W" info -t $LEATHER/x.csv
 # unreadable: a file the kernel refuses to read (works as root, where chmod 000 does not)
@@ -73,7 +73,7 @@ mv "$tmp/z.gz" "$tmp/bomb_zeros.csv.gz"; mv "$tmp/h.gz" "$tmp/bomb_header.csv.gz
 ok test "$(wc -c < "$tmp/bomb_zeros.csv.gz")" -lt 2000000
 check_msg bomb_not_a_table 1 "wiot: $tmp/bomb_zeros.csv.gz:1: bad header: expected 'country,sector,...,GO', got '0000000000000000000000000000000000000000...'" -- "$W" info -t "$tmp/bomb_zeros.csv.gz"
 check_msg bomb_endless_header 1 "wiot: $tmp/bomb_header.csv.gz:1: line 1 is longer than 64 MiB without a line end: not a table header" -- "$W" info -t "$tmp/bomb_header.csv.gz"
-check_msg bomb_memory_limit 1 "wiot: $tmp/bomb_header.csv.gz: the inflated text needs more than 32 MiB but the memory limit is 32 MiB" -- "$W" info -t "$tmp/bomb_header.csv.gz" --max-memory 32M
+check_msg bomb_memory_limit 1 "wiot: $tmp/bomb_header.csv.gz: the inflated text needs more than 16 MiB but the memory limit is 32 MiB, 17.1 MiB of it in use" -- "$W" info -t "$tmp/bomb_header.csv.gz" --max-memory 32M
 check_msg bomb_after_header 1 "wiot: $tmp/bomb_rows.csv.gz: the inflated text is longer than a table with the 4 columns of line 1 can be (more than 67 KiB)" -- "$W" info -t "$tmp/bomb_rows.csv.gz"
 
 # ---- numbers and data the model cannot take

@@ -38,7 +38,7 @@ G3=us232_2018-08-13_turkey_steel_50
 "$W" ge -n $G1 --draws 3 --deficits fixed -o "$tmp/ge3" --quiet 2>/dev/null
 "$W" ge -t ../data/cp2015 -o "$tmp/gecp" --quiet 2>/dev/null
 # the summary with its timings (seconds, draws/s) and the output folder masked
-mask() { sed 's/[0-9.]* s\b/T s/g; s/[0-9]* draws\/s/T draws\/s/; s/^wrote .*\/countries/wrote countries/' "$1"; }
+mask() { sed 's/[0-9.]* s\b/T s/g; s/[0-9]* draws\/s/T draws\/s/; s/^wrote .*\/countries/wrote countries/; s/^\(wrote a report of [0-9]* files for \).* (see/\1DIR (see/' "$1"; }
 mask "$tmp/ge.txt" > "$tmp/ge.m"
 for np in $NP; do
     # ge campaigns: rank 0's files and summary are the serial run's

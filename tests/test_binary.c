@@ -783,7 +783,7 @@ Test(binary, crafted_headers)
     CASE(put64(b, SEC_OFF(S_Z), 4096), WIOT_EFORMAT,
          E("corrupt header: section 'Z' at offset 4096 overlaps section 'labels'"));
     CASE(put64(b, SEC_OFF(S_X), 8200), WIOT_EFORMAT,
-         E("corrupt header: section 'x' at offset 8200 overlaps section 'F'"));
+         E("corrupt header: section 'x' at offset 8200 overlaps section 'Z'"));   /* Z: 8192..8840 */
     CASE(put64(b, SEC_OFF(S_X), 12312), WIOT_EFORMAT,
          E("corrupt header: section 'x' at offset 12312 is not aligned to 64 bytes"));
     CASE(put64(b, SEC_LEN(S_Z), 24), WIOT_EFORMAT,

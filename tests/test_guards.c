@@ -315,8 +315,10 @@ Test(guards, gzip_bomb)
     cr_assert_eq(wiot_ctx_set(ctx, WIOT_OPT_MAX_MEMORY, 32 << 20), WIOT_OK);
     rc = wiot_table_load_buffer(ctx, g, len, "bomb2.csv.gz", &t);
     cr_assert_eq(rc, WIOT_ENOMEM, "%d: %s", rc, wiot_errmsg(ctx));
-    cr_assert_str_eq(wiot_errmsg(ctx), "bomb2.csv.gz: the inflated text needs more than 32 MiB but "
-                     "the memory limit is 32 MiB");
+    /* the budget counts what is live: the 16 MiB block is held while its successor
+     * would be allocated, so growing past 16 MiB is refused (issue 16) */
+    cr_assert_str_eq(wiot_errmsg(ctx), "bomb2.csv.gz: the inflated text needs more than 16 MiB but "
+                     "the memory limit is 32 MiB, 16 MiB of it in use");
     cr_assert_leq(ba.largest, ((size_t)32 << 20) + 128);   /* + the block header */
     free(g);
     wiot_ctx_free(ctx);

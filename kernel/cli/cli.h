@@ -77,6 +77,11 @@ int fail(wiot_ctx *ctx, int rc);
 /* print "wiot CMD: <message> (see 'wiot CMD --help')"; returns EXIT_USAGE */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int parse_int(const char *s, int lo, int hi, int *out);
+/* a whole option value in the one number grammar (common/text.c wi_num: decimal only,
+ * no hex, "inf" or spaces): 0, or -1 when it is not one */
+int parse_num(const char *s, double *out);
+/* path with control characters as '?' (one-line messages) in buf */
+const char *shown_path(char *buf, size_t size, const char *path);
 /* Parse argv into o; `allowed` lists the long option names this command accepts as
  * ",t,o,threads,". Returns 0, 1 (help printed) or EXIT_USAGE. */
 /* help text plus the shared options it does not describe (see util.c) */

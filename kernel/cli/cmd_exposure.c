@@ -128,10 +128,11 @@ static int parse_thresholds(const char *s, double *thr, int *n)
     const char *p = s;
     *n = 0;
     while (*p) {
-        char *e;
-        errno = 0;
-        double v = strtod(p, &e);
-        if (e == p || errno || !(v >= 0 && v <= 1e6) || (*e && *e != ',') || *n == MAX_THRESH)
+        const char *e = strchr(p, ',');
+        if (!e)
+            e = p + strlen(p);
+        double v = 0;
+        if (wi_num(p, (size_t)(e - p), &v) || !(v >= 0 && v <= 1e6) || *n == MAX_THRESH)
             return usage_error("content", "--threshold takes up to %d comma-separated fractions >= 0 "
                                "(0.001 = 0.1 %%), got '%s'", MAX_THRESH, s);
         thr[(*n)++] = v;

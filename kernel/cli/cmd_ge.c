@@ -116,29 +116,41 @@ static int write_trade(FILE *f, void *ud)
     return ferror(f);
 }
 
-/* --elasticities FILE: "sector,theta[,...]", every sector once; bounded to 1 MB. */
-static int read_elasticities(const char *path, const wiot_table *t, const wiot_ge_model *cp,
-                             double *theta, const char *note)
+/* --elasticities FILE: "sector,theta[,...]", every sector once; read through the
+ * library's bounded reader (common/io.c), refused beyond 1 MiB. */
+static int read_elasticities(wiot_ctx *ctx, const char *path, const wiot_table *t,
+                             const wiot_ge_model *cp, double *theta, const char *note)
 {
     size_t S = t ? wiot_table_sectors(t) : wiot_ge_sectors(cp);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "wiot: %s: cannot open: %s\n", path, strerror(errno));
+    static const wi_limit lim = {NULL, NULL, 0, (size_t)1 << 20, "an elasticities file"};
+    char *text = NULL;
+    size_t tlen = 0;
+    if (wi_read_file(ctx, path, 0, &lim, &text, &tlen)) {
+        fprintf(stderr, "wiot: %s\n", wiot_errmsg(ctx));
         return 1;
     }
     char line[4096];
     long ln = 0;
     int rc = 0;
     unsigned char *seen = calloc(S + 1, 1);
-    size_t bytes = 0;
-    while (!rc && seen && fgets(line, sizeof line, f)) {
+    size_t pos = 0;
+    while (!rc && seen && pos < tlen) {
         ln++;
-        bytes += strlen(line);
-        if (bytes > (1u << 20)) {
-            fprintf(stderr, "wiot: %s:%ld: file larger than 1 MB\n", path, ln);
+        const char *b = text + pos, *nl = memchr(b, '\n', tlen - pos);
+        size_t n = nl ? (size_t)(nl - b) : tlen - pos;
+        pos += n + (nl != NULL);
+        if (n >= sizeof line) {
+            fprintf(stderr, "wiot: %s:%ld: line longer than %zu bytes\n", path, ln, sizeof line - 1);
             rc = 1;
             break;
         }
+        if (memchr(b, '\0', n)) {
+            fprintf(stderr, "wiot: %s:%ld: contains a NUL byte (not a text file)\n", path, ln);
+            rc = 1;
+            break;
+        }
+        memcpy(line, b, n);
+        line[n] = 0;
         line[strcspn(line, "\r\n")] = 0;
         if (!line[0] || line[0] == '#')
             continue;
@@ -163,14 +175,16 @@ static int read_elasticities(const char *path, const wiot_table *t, const wiot_g
         for (size_t j = 0; !t && j < S; j++)
             if (!strcmp(wiot_ge_sector(cp, j), line))
                 s = j;
-        char *e;
-        double th = strtod(v, &e);
+        double th = 0;
+        int nr = wi_num(v, strlen(v), &th);   /* the one number grammar: no hex */
         if (s == (size_t)-1) {
             fprintf(stderr, "wiot: %s:%ld: field 'sector': unknown sector '%.60s'%s\n", path, ln, line,
                     note);
             rc = 1;
-        } else if (e == v || *e || !(th > 0) || !isfinite(th)) {
-            fprintf(stderr, "wiot: %s:%ld: field 'theta': '%.40s' is not a number > 0\n", path, ln, v);
+        } else if (nr != WI_NUM_OK || !(th > 0)) {
+            char sh[WI_SHOW];
+            fprintf(stderr, "wiot: %s:%ld: field 'theta': '%s' is not a number > 0\n", path, ln,
+                    wi_show(sh, v, strlen(v)));
             rc = 1;
         } else if (seen[s]) {
             fprintf(stderr, "wiot: %s:%ld: sector '%s' listed twice\n", path, ln, line);
@@ -180,7 +194,7 @@ static int read_elasticities(const char *path, const wiot_table *t, const wiot_g
             seen[s] = 1;
         }
     }
-    fclose(f);
+    wi_free(ctx, text);
     for (size_t s = 0; !rc && seen && s < S; s++)
         if (!seen[s]) {
             fprintf(stderr, "wiot: %s: no elasticity for sector '%s'%s\n", path,
@@ -489,7 +503,7 @@ int cmd_ge(int argc, char **argv)
         if (o.elasticities) {
             size_t J = wiot_ge_sectors(m0);
             theta = malloc(J * sizeof *theta);
-            if (!theta || read_elasticities(o.elasticities, NULL, m0, theta, "")) {
+            if (!theta || read_elasticities(ctx, o.elasticities, NULL, m0, theta, "")) {
                 rc = 1;
                 goto done;
             }
@@ -520,7 +534,7 @@ int cmd_ge(int argc, char **argv)
             }
             ef = path;
         }
-        if (!theta || read_elasticities(ef, t, NULL, theta,
+        if (!theta || read_elasticities(ctx, ef, t, NULL, theta,
                                         o.elasticities ? "" : " (the shipped defaults do not fit this table's sectors: give --elasticities FILE)")) {
             rc = 1;
             goto done;
@@ -683,7 +697,7 @@ int cmd_ge(int argc, char **argv)
     if (o.out) {
         struct stat st;
         if (stat(o.out, &st) && mkdir(o.out, 0777) && errno != EEXIST) {
-            fprintf(stderr, "wiot: %s: cannot create directory: %s\n", o.out, strerror(errno));
+            { char sp_[4096]; fprintf(stderr, "wiot: %s: cannot create directory: %s\n", shown_path(sp_, sizeof sp_, o.out), strerror(errno)); }
             rc = 1;
             goto done;
         }

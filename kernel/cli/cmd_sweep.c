@@ -109,14 +109,13 @@ static void show_progress(void *ud, size_t done, size_t total)
 static int parse_scale(const char *s, double *from, double *to, int *steps)
 {
     char *e;
-    *from = strtod(s, &e);
-    if (e == s || *e != ':')
+    const char *c1 = strchr(s, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    /* FROM and TO in the one number grammar (no hex, no "inf") */
+    if (!c2 || wi_num(s, (size_t)(c1 - s), from) || wi_num(c1 + 1, (size_t)(c2 - c1 - 1), to))
         return -1;
-    s = e + 1;
-    *to = strtod(s, &e);
-    if (e == s || *e != ':')
+    s = c2 + 1;
+    if (!(*s >= '0' && *s <= '9'))
         return -1;
-    s = e + 1;
     long n = strtol(s, &e, 10);
     if (e == s || *e || n < 1 || n > 10000000 || !isfinite(*from) || !isfinite(*to))
         return -1;
@@ -187,17 +186,36 @@ int cmd_sweep(int argc, char **argv)
     /* the non-zero pattern of the base schedule */
     const double *rates = wiot_schedule_rates(base), *ntb = wiot_schedule_ntb(base);
     size_t nnz = 0;
-    nz = malloc((C * C * S + 1) * sizeof *nz);
-    cons = malloc((C * total + 1) * sizeof *cons);
-    scales = malloc((total + 1) * sizeof *scales);
-    if (!nz || !cons || !scales) {
-        fprintf(stderr, "wiot: out of memory\n");
-        rc = 1;
+    /* through the context's budget (--max-memory): --draws 100000000 is refused here,
+     * before allocating, with the size it needs */
+    char what[96];
+    if (o.scale)
+        snprintf(what, sizeof what, "--scale %.40s: the results of every scale", o.scale);
+    else
+        snprintf(what, sizeof what, "--draws %d: the results of every draw", o.draws);
+    if (!(nz = wiot_alloc_array(ctx, C * C * S + 1, sizeof *nz, 0, "the schedule's pattern")) ||
+        !(cons = wiot_alloc_array(ctx, C * total + 1, sizeof *cons, 0, what)) ||
+        !(scales = wiot_alloc_array(ctx, total + 1, sizeof *scales, 0, what))) {
+        rc = fail(ctx, WIOT_ENOMEM);
         goto done;
     }
     for (size_t q = 0; q < C * C * S; q++)
         if (rates[q] != 0.0)
             nz[nnz++] = q;
+    /* the scaled rates are linear in the scale: FROM and TO are the extremes. A rate
+     * pushed to -1 or below is the option's fault, named as such (not the library's) */
+    for (size_t z = 0; o.scale && z < nnz; z++)
+        for (int k = 0; k < 2; k++) {
+            size_t p = nz[z];
+            double f = k ? to : from, r = rates[p] * f, u = ntb ? ntb[p] * f : 0;
+            if (!(r > -1.0) || !(u > -1.0)) {
+                rc = usage_error("sweep", "--scale %s: at scale %g the rate %g of %s on %s %s "
+                                 "becomes %g, not > -1", o.scale, f, rates[p],
+                                 wiot_table_country(t, p / (C * S)), wiot_table_country(t, (p / S) % C),
+                                 wiot_table_sector(t, p % S), r);
+                goto done;
+            }
+        }
     for (int q = 0; q < CHUNK; q++)
         if ((rc = wiot_schedule_new(ctx, t, &slot[q]))) {
             rc = fail(ctx, rc);
@@ -284,11 +302,11 @@ int cmd_sweep(int argc, char **argv)
 
     /* roles from the base schedule (the same for every variant with non-zero factor) */
     wiot_result *res = NULL;
-    double *col = malloc((total + 1) * sizeof *col);
+    double *col = wiot_alloc_array(ctx, total + 1, sizeof *col, 0, what);
     if (!col || (rc = wiot_result_new(ctx, t, &res)) || (rc = wiot_tariff(ctx, lu, base, o.rho, WIOT_FIRST_ORDER, res))) {
-        free(col);
+        wiot_free(ctx, col);
         wiot_result_free(res);
-        rc = col ? fail(ctx, rc) : 1;
+        rc = fail(ctx, col ? rc : WIOT_ENOMEM);
         goto done;
     }
     const double *role = wiot_result_get(res, WIOT_R_ROLE, NULL);
@@ -338,11 +356,11 @@ int cmd_sweep(int argc, char **argv)
                        100 * quantile(col, nv, 0.5), 100 * quantile(col, nv, 0.95));
         }
     }
-    free(col);
+    wiot_free(ctx, col);
     wiot_result_free(res);
     if (out) {
         if (ferror(out)) {
-            fprintf(stderr, "wiot: %s: write failed: %s\n", o.out, strerror(errno));
+            { char sp_[4096]; fprintf(stderr, "wiot: %s: write failed: %s\n", shown_path(sp_, sizeof sp_, o.out), strerror(errno)); }
             out_abort(&of);
             out = NULL;
             rc = 1;
@@ -366,9 +384,9 @@ int cmd_sweep(int argc, char **argv)
 done:
     if (out)
         out_abort(&of);
-    free(nz);
-    free(cons);
-    free(scales);
+    wiot_free(ctx, nz);
+    wiot_free(ctx, cons);
+    wiot_free(ctx, scales);
     for (int q = 0; q < CHUNK; q++)
         wiot_schedule_free(slot[q]);
     wiot_schedule_free(base);

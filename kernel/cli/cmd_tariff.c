@@ -561,7 +561,7 @@ gather:
     }
     if (o.out) {
         if (mkdir(o.out, 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "wiot: %s: cannot create directory: %s\n", o.out, strerror(errno));
+            { char sp_[4096]; fprintf(stderr, "wiot: %s: cannot create directory: %s\n", shown_path(sp_, sizeof sp_, o.out), strerror(errno)); }
             rc = 1;
             goto done;
         }
@@ -581,7 +581,7 @@ gather:
             goto done;
         }
         if (write_prices(f1.f, &to) || write_countries(f2.f, &to)) {
-            fprintf(stderr, "wiot: %s: write failed: %s\n", o.out, strerror(errno));
+            { char sp_[4096]; fprintf(stderr, "wiot: %s: write failed: %s\n", shown_path(sp_, sizeof sp_, o.out), strerror(errno)); }
             out_abort(&f1);
             out_abort(&f2);
             rc = 1;

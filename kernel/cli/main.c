@@ -6,6 +6,7 @@
 #include <cblas.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <math.h>
 #include <omp.h>
 #include <stdarg.h>
@@ -21,6 +22,62 @@
 #include "cli.h"
 #include "cli_data.h"
 
+
+/* Start-up under an address-space limit (ulimit -v; README "Guarantees"). OpenBLAS
+ * allocates its 128 MiB thread buffer in its constructor, before main, and retries a
+ * failed allocation for ever; each OpenMP thread's malloc arena reserves 128 MiB more.
+ * So this runs from .preinit_array, before any shared library's constructor: when the
+ * soft RLIMIT_AS is below WIOT_AS_SMALL it re-executes the program once (marker
+ * WIOT_LOWMEM=1) with OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=1 and MALLOC_ARENA_MAX=1
+ * added to its environment (the environment cannot be changed in place this early:
+ * the C library has not set environ yet), and below WIOT_AS_MIN, where even that
+ * cannot run a solve (OpenBLAS's buffer at start and one more at its first call, and
+ * it spins rather than fail when they cannot be had), it exits at once with one line. */
+#define WIOT_AS_SMALL ((rlim_t)1 << 30)
+#define WIOT_AS_MIN ((rlim_t)384 << 20)   /* measured: 224 MiB to start, ~350 to run a solve */
+static void cli_preinit(int argc, char **argv, char **envp)
+{
+    (void)argc;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= WIOT_AS_SMALL)
+        return;
+    if (rl.rlim_cur < WIOT_AS_MIN) {
+        char line[200];
+        int n = snprintf(line, sizeof line, "wiot: the address-space limit (ulimit -v) of %lu MiB "
+                         "is below the %lu MiB wiot needs (OpenBLAS reserves 256 MiB of buffers)\n",
+                         (unsigned long)(rl.rlim_cur >> 20), (unsigned long)(WIOT_AS_MIN >> 20));
+        if (n > 0 && write(2, line, (size_t)n) < 0)
+            _exit(1);
+        _exit(1);
+    }
+    static const char *const add[] = {"WIOT_LOWMEM=1", "OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1",
+                                      "MALLOC_ARENA_MAX=1"};
+    const size_t nadd = sizeof add / sizeof *add;
+    size_t ne = 0;
+    for (; envp && envp[ne]; ne++)
+        if (!strncmp(envp[ne], "WIOT_LOWMEM=", 12))
+            return;   /* already re-executed */
+    char **env = malloc((ne + nadd + 1) * sizeof *env);
+    if (!env)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < ne; i++) {
+        int drop = 0;   /* replaced below */
+        for (size_t j = 0; j < nadd; j++) {
+            size_t l = (size_t)(strchr(add[j], '=') - add[j]) + 1;
+            drop |= !strncmp(envp[i], add[j], l);
+        }
+        if (!drop)
+            env[k++] = envp[i];
+    }
+    for (size_t j = 0; j < nadd; j++)
+        env[k++] = (char *)(uintptr_t)add[j];
+    env[k] = NULL;
+    execve("/proc/self/exe", argv, env);
+    free(env);   /* no /proc: start as is */
+}
+__attribute__((section(".preinit_array"), used))
+static void (*const cli_preinit_entry)(int, char **, char **) = cli_preinit;
 
 /* Campaign hooks: serial defaults; wiot-mpi replaces them. */
 static int serial_agree(int status) { return status; }

@@ -117,12 +117,20 @@ enum { OPT_REPORTED_GO = 2700 };   /* wiot gvc --reported-go */  /* accepted by 
 
 /* "512M", "4G", "1.5G", "1048576": bytes (K, M, G, T = powers of 1024; a trailing "B"
  * or "iB" is allowed). -1 if malformed. */
+int parse_num(const char *s, double *out)
+{
+    return wi_num(s, strlen(s), out) == WI_NUM_OK ? 0 : -1;
+}
+
 static double parse_size(const char *s)
 {
-    char *e;
-    errno = 0;
-    double v = strtod(s, &e);
-    if (errno || e == s || !(v >= 0) || !isfinite(v) || !(s[0] >= '0' && s[0] <= '9'))
+    /* the number: digits[.digits][e digits] of the one grammar (wi_num; no hex) */
+    const char *e = s;
+    while ((*e >= '0' && *e <= '9') || *e == '.' ||
+           ((*e == 'e' || *e == 'E') && e > s && e[1] >= '0' && e[1] <= '9'))
+        e++;
+    double v;
+    if (!(s[0] >= '0' && s[0] <= '9') || wi_num(s, (size_t)(e - s), &v) != WI_NUM_OK || !(v >= 0))
         return -1;
     static const char units[] = "KMGT";
     const char *u = *e ? strchr(units, *e) : NULL;
@@ -137,6 +145,8 @@ static double parse_size(const char *s)
         e++;
     if (*e || v >= 18446744073709551615.0)
         return -1;
+    if (v < 1)
+        return -2;   /* below one byte: an error, not "no limit" */
     return floor(v);
 }
 
@@ -262,7 +272,10 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_BASELINE: name = "baseline"; break;
         case OPT_REPORTED_GO: name = "reported-go"; break;
         case OPT_MAX_MEMORY:
-            if ((o->max_memory = parse_size(optarg)) < 0)
+            if ((o->max_memory = parse_size(optarg)) == -2)
+                return usage_error(cmd, "--max-memory '%s' is below one byte (a size such as 512M "
+                                   "or 4G)", optarg);
+            if (o->max_memory < 0)
                 return usage_error(cmd, "--max-memory takes a size such as 512M, 4G or 1073741824, "
                                    "got '%s'", optarg);
             continue;
@@ -295,8 +308,8 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         case OPT_GHOSH: o->ghosh = 1; break;
         case OPT_PASS: {
             char *e;
-            o->rho = strtod(optarg, &e);
-            if (e == optarg || *e || !(o->rho >= 0 && o->rho <= 1))
+            (void)e;
+            if (parse_num(optarg, &o->rho) || !(o->rho >= 0 && o->rho <= 1))
                 return usage_error(cmd, "--passthrough takes a number in [0, 1], got '%s'", optarg);
             break;
         }
@@ -348,8 +361,8 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
         }
         case OPT_SD: {
             char *e;
-            o->sd = strtod(optarg, &e);
-            if (e == optarg || *e || !(o->sd >= 0 && o->sd <= 10))
+            (void)e;
+            if (parse_num(optarg, &o->sd) || !(o->sd >= 0 && o->sd <= 10))
                 return usage_error(cmd, "--sd takes a number in [0, 10], got '%s'", optarg);
             break;
         }
@@ -510,6 +523,17 @@ int is_wiod2013(const wiot_table *t)
 
 /* --------------------------------------------------------- atomic output */
 
+/* A path for a message: control characters as '?', as wi_error shows them, so that a
+ * refusal stays one line whatever the path holds. */
+const char *shown_path(char *buf, size_t size, const char *path)
+{
+    size_t k = 0;
+    for (; path[k] && k + 1 < size; k++)
+        buf[k] = (unsigned char)path[k] < 0x20 || path[k] == 0x7f ? '?' : path[k];
+    buf[k] = '\0';
+    return buf;
+}
+
 int out_open(outfile *of, const char *path)
 {
     memset(of, 0, sizeof *of);
@@ -530,7 +554,8 @@ int out_open(outfile *of, const char *path)
     if (!of->f) {
         int err = errno;
         wi_out_abort(&of->w);
-        fprintf(stderr, "wiot: %s: %s\n", path, strerror(err));
+        char sp[4096];
+        fprintf(stderr, "wiot: %s: %s\n", shown_path(sp, sizeof sp, path), strerror(err));
         return 1;
     }
     return 0;
@@ -552,7 +577,8 @@ int out_close(outfile *of)
     int bad = ferror(of->f) || fflush(of->f) != 0;
     int err = errno;
     if (bad) {
-        fprintf(stderr, "wiot: %s: write failed: %s\n", of->w.path, strerror(err ? err : EIO));
+        char sp[4096];
+        fprintf(stderr, "wiot: %s: write failed: %s\n", shown_path(sp, sizeof sp, of->w.path), strerror(err ? err : EIO));
         out_abort(of);
         return 1;
     }
@@ -570,7 +596,8 @@ int out_commit(outfile *of)
     wiot_ctx *ctx = NULL;
     if (fd < 0 || wiot_ctx_new(&ctx)) {
         wi_out_abort(&of->w);
-        fprintf(stderr, "wiot: %s: write failed: %s\n", of->w.path, strerror(errno ? errno : EIO));
+        char sp[4096];
+        fprintf(stderr, "wiot: %s: write failed: %s\n", shown_path(sp, sizeof sp, of->w.path), strerror(errno ? errno : EIO));
         return 1;
     }
     int rc = wi_out_commit(ctx, &of->w, 0);
@@ -588,7 +615,8 @@ int write_atomic(const char *path, int (*fn)(FILE *, void *), void *ud)
         return 1;
     if (fn(of.f, ud)) {   /* a write failed (ferror): say so; no partial file is left */
         int err = errno;
-        fprintf(stderr, "wiot: %s: write failed: %s\n", path, strerror(err ? err : EIO));
+        char sp[4096];
+        fprintf(stderr, "wiot: %s: write failed: %s\n", shown_path(sp, sizeof sp, path), strerror(err ? err : EIO));
         out_abort(&of);
         return 1;
     }
@@ -676,11 +704,14 @@ int load_scenarios(wiot_ctx *ctx, const opts *o, const wiot_table *t, wiot_scena
     for (int q = 0; q < o->nscen; q++)
         if ((rc = wiot_scenarios_load(ctx, sc, o->scen[q]))) {
             wiot_scenarios_free(sc);
-            rc = fail(ctx, rc);
-            if (strstr(wiot_errmsg(ctx), "field 'sector': unknown sector") && !o->map)
-                fprintf(stderr, "wiot: hint: a scenario written in another sector classification can be "
-                                "translated with --map MAP.csv (e.g. --map wiod2016_to_wiod2013)\n");
-            return rc;
+            /* one line: the advice is part of the refusal, not a second message */
+            if (strstr(wiot_errmsg(ctx), "field 'sector': unknown sector") && !o->map) {
+                fprintf(stderr, "wiot: %s; a scenario written in another sector classification "
+                        "can be translated with --map MAP.csv (e.g. --map wiod2016_to_wiod2013)\n",
+                        wiot_errmsg(ctx));
+                return 1;
+            }
+            return fail(ctx, rc);
         }
     *out = sc;
     return 0;

@@ -19,8 +19,23 @@
 
 /* A context: allocator, options, last message, statistics. Handles keep a copy of
  * the allocator only, so they may outlive the context that created them. */
+/* The meter between the context and the caller's allocator: every block allocated
+ * through the context (handles included: they keep a copy of ctx->a, whose ud is the
+ * meter) carries its size, so the live total is exact wherever a block is freed.
+ * refs = live blocks + 1 while the context exists; the context's own block (which
+ * holds the meter) is released by whichever of wiot_ctx_free and the last block's
+ * release drops refs to 0. Atomic: handles may be freed from other threads. */
+typedef struct wi_meter {
+    wiot_allocator user;      /* the caller's allocator */
+    _Atomic size_t live;      /* bytes live now (payload sizes asked for) */
+    _Atomic size_t peak;      /* most bytes live at once */
+    _Atomic size_t refs;
+    void *home;               /* the context block to release at refs == 0 */
+} wi_meter;
+
 struct wiot_ctx {
-    wiot_allocator a;
+    wiot_allocator a;         /* the meter's hooks (ud = &meter) */
+    wi_meter meter;
     int threads;              /* 0 = omp_get_max_threads() */
     int keep_splits;          /* WIOT_OPT_KEEP_SPLITS (formats.c) */
     double row_tol_rel, row_tol_abs;
@@ -35,6 +50,7 @@ struct wiot_ctx {
     wiot_stats stats;
     size_t max_memory;        /* WIOT_OPT_MAX_MEMORY (0 = none) */
     size_t mem_avail;         /* memory available to the process, found at creation */
+    const char *input;        /* the file a load is reading (NULL: none), named in memory refusals */
 };
 
 /* ---- errors and messages (ctx.c) */
@@ -61,6 +77,9 @@ int wi_add(wiot_ctx *ctx, size_t a, size_t b, size_t *out);
 /* The most bytes one object or call may take: WIOT_OPT_MAX_MEMORY, else the memory
  * available to the process. */
 size_t wi_mem_cap(const wiot_ctx *ctx);
+/* Bytes that may still be allocated: wi_mem_cap less what is live (0 when none). */
+size_t wi_mem_room(const wiot_ctx *ctx);
+size_t wi_mem_live(const wiot_ctx *ctx);
 /* Refuse work needing `bytes` (SIZE_MAX: its size overflowed) beyond wi_mem_cap before
  * allocating: WIOT_ENOMEM with "<what> needs 1.23 GiB (<detail>) but the memory limit
  * is 1 GiB" (or "... but only 7.6 GiB of memory is available"); detail_fmt is printf
@@ -233,7 +252,15 @@ typedef struct wi_limit {
                  size_t len);
     void *ud;
     size_t max;
+    /* bound (0 = none): an input longer than bound bytes (its text, once inflated) is
+     * refused, before more than bound + 1 bytes are held: WIOT_ETOOLARGE "<name>: <kind>
+     * is longer than 64 MiB, the most <bound_what> may have" (README "Guarantees"). */
+    size_t bound;
+    const char *bound_what;
 } wi_limit;
+/* The check of lim->bound on len bytes read so far (WIOT_OK or the message above). */
+int wi_bound_check(wiot_ctx *ctx, const char *name, const char *kind, const wi_limit *lim,
+                   size_t len);
 struct stat;
 /* Double *buf (len bytes used, *cap allocated + 1) under the policy and the memory cap.
  * kind names the text in messages ("the file", "the inflated text"). */

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -14,6 +15,7 @@
 #include <sys/sysinfo.h>
 #endif
 #include <time.h>
+#include <unistd.h>
 #include <omp.h>
 #include <cblas.h>
 
@@ -52,11 +54,59 @@ const char *wiot_strerror(int status)
 static void *wi_malloc_hook(void *ud, size_t size) { (void)ud; return malloc(size); }
 static void wi_free_hook(void *ud, void *p) { (void)ud; free(p); }
 
+/* The meter's hooks (common.h): a 16-byte prefix holds the size, so the alignment of
+ * the caller's allocator (16 for malloc) is kept. */
+#define WI_METER_HEAD 16
+static void wi_meter_drop(wi_meter *m)
+{
+    if (atomic_fetch_sub(&m->refs, 1) == 1) {
+        wiot_allocator u = m->user;
+        u.release(u.ud, m->home);
+    }
+}
+
+static void *wi_meter_alloc(void *ud, size_t size)
+{
+    wi_meter *m = ud;
+    if (size > SIZE_MAX - WI_METER_HEAD)
+        return NULL;
+    unsigned char *raw = m->user.alloc(m->user.ud, size + WI_METER_HEAD);
+    if (!raw)
+        return NULL;
+    *(size_t *)(void *)raw = size;
+    atomic_fetch_add(&m->refs, 1);
+    size_t now = atomic_fetch_add(&m->live, size) + size;
+    size_t pk = atomic_load(&m->peak);
+    while (now > pk && !atomic_compare_exchange_weak(&m->peak, &pk, now))
+        ;
+    return raw + WI_METER_HEAD;
+}
+
+static void wi_meter_release(void *ud, void *p)
+{
+    wi_meter *m = ud;
+    if (!p)
+        return;
+    unsigned char *raw = (unsigned char *)p - WI_METER_HEAD;
+    atomic_fetch_sub(&m->live, *(size_t *)(void *)raw);
+    m->user.release(m->user.ud, raw);
+    wi_meter_drop(m);
+}
+
+size_t wi_mem_live(const wiot_ctx *ctx) { return atomic_load(&((wiot_ctx *)ctx)->meter.live); }
+
+size_t wi_mem_room(const wiot_ctx *ctx)
+{
+    size_t cap = wi_mem_cap(ctx), live = wi_mem_live(ctx);
+    return live < cap ? cap - live : 0;
+}
+
 /* Every block: [raw pointer][size] stored just below a 64-byte aligned payload. */
 #define WI_ALIGN 64
 #define WI_HEAD (2 * sizeof(size_t))
 #define WI_HUGE_MIN ((size_t)4 << 20)
 #define WI_HUGE_PAGE ((size_t)2 << 20)
+#define WI_AS_RESERVE (160ULL << 20)   /* address space kept for the BLAS (ulimit -v) */
 
 static void *wi_raw_alloc(wiot_ctx *ctx, size_t size, int huge)
 {
@@ -64,11 +114,14 @@ static void *wi_raw_alloc(wiot_ctx *ctx, size_t size, int huge)
         wi_error(ctx, WIOT_ENOMEM, "cannot allocate %zu bytes: size too large", size);
         return NULL;
     }
-    if (size > wi_mem_cap(ctx)) {
-        char b1[32], b2[32];
-        wi_error(ctx, WIOT_ENOMEM, "cannot allocate %s: more than the %s %s",
-                 wi_bytes_str(b1, sizeof b1, (double)size), ctx->max_memory ? "memory limit of" :
-                 "memory available,", wi_bytes_str(b2, sizeof b2, (double)wi_mem_cap(ctx)));
+    if (size > wi_mem_room(ctx)) {
+        char b1[32], b2[32], b3[32];
+        wi_error(ctx, WIOT_ENOMEM, "%s%scannot allocate %s: with the %s already in use that is "
+                 "more than the %s %s", ctx->input ? ctx->input : "", ctx->input ? ": " : "",
+                 wi_bytes_str(b1, sizeof b1, (double)size),
+                 wi_bytes_str(b3, sizeof b3, (double)wi_mem_live(ctx)),
+                 ctx->max_memory ? "memory limit of" : "memory available,",
+                 wi_bytes_str(b2, sizeof b2, (double)wi_mem_cap(ctx)));
         return NULL;
     }
     size_t total = size + WI_ALIGN + WI_HEAD;
@@ -126,6 +179,39 @@ void wi_hfree(const wiot_allocator *a, void *p)
 }
 
 void wi_free(wiot_ctx *ctx, void *p) { wi_hfree(&ctx->a, p); }
+
+void *wiot_alloc(wiot_ctx *ctx, size_t bytes, const char *what)
+{
+    if (!ctx)
+        return NULL;
+    if (!bytes)
+        bytes = 1;
+    if (wi_budget(ctx, bytes, what ? what : "the block", NULL))
+        return NULL;
+    return wi_raw_alloc(ctx, bytes, 1);
+}
+
+void *wiot_alloc_array(wiot_ctx *ctx, size_t count, size_t size, int zero, const char *what)
+{
+    size_t total = 0;
+    if (!ctx)
+        return NULL;
+    if (wi_mul(ctx, count, size, &total)) {
+        wi_error(ctx, WIOT_ETOOLARGE, "%s: %zu x %zu bytes overflows", what ? what : "the block",
+                 count, size);
+        return NULL;
+    }
+    void *p = wiot_alloc(ctx, total, what);
+    if (p && zero)
+        memset(p, 0, total);
+    return p;
+}
+
+void wiot_free(wiot_ctx *ctx, void *p)
+{
+    if (ctx)
+        wi_free(ctx, p);
+}
 
 char *wi_strdup(wiot_ctx *ctx, const char *s)
 {
@@ -199,6 +285,26 @@ static size_t wi_mem_available(void)
             (unsigned long long)rl.rlim_cur < m)
             m = (unsigned long long)rl.rlim_cur;
     }
+#ifdef __linux__
+    /* ulimit -v counts what is mapped already (the program, its libraries, OpenBLAS's
+     * buffers) and OpenBLAS maps another buffer at its first call: the budget is what
+     * remains, less that reserve, so a refusal comes from wiot and not from a BLAS that
+     * spins when its buffer cannot be mapped (README "Guarantees") */
+    struct rlimit as;
+    if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
+        FILE *f = fopen("/proc/self/statm", "re");
+        unsigned long long pages = 0;
+        long psz = sysconf(_SC_PAGESIZE);
+        if (f && fscanf(f, "%llu", &pages) == 1 && psz > 0) {
+            unsigned long long used = pages * (unsigned long long)psz + WI_AS_RESERVE;
+            unsigned long long left = used < as.rlim_cur ? as.rlim_cur - used : 0;
+            if (left < m)
+                m = left;
+        }
+        if (f)
+            fclose(f);
+    }
+#endif
     return m > SIZE_MAX ? SIZE_MAX : (size_t)m;
 }
 
@@ -211,10 +317,14 @@ size_t wi_mem_cap(const wiot_ctx *ctx)
 
 int wi_budget(wiot_ctx *ctx, size_t bytes, const char *what, const char *detail_fmt, ...)
 {
-    size_t cap = wi_mem_cap(ctx);
-    if (bytes <= cap)
+    size_t cap = wi_mem_cap(ctx), live = wi_mem_live(ctx);
+    if (bytes <= cap && bytes <= cap - (live < cap ? live : cap))
         return WIOT_OK;
-    char need[64], have[32], detail[256] = "";
+    char need[64], have[32], used[48] = "", detail[256] = "";
+    if (live && bytes <= cap) {   /* refused for what is already held */
+        char b[32];
+        snprintf(used, sizeof used, ", %s of it in use", wi_bytes_str(b, sizeof b, (double)live));
+    }
     if (detail_fmt) {
         va_list ap;
         va_start(ap, detail_fmt);
@@ -229,11 +339,14 @@ int wi_budget(wiot_ctx *ctx, size_t bytes, const char *what, const char *detail_
     else
         wi_bytes_str(need, sizeof need, (double)bytes);
     wi_bytes_str(have, sizeof have, (double)cap);
+    /* during a load, the file is named first (unless what already names it) */
+    const char *in = ctx->input && strncmp(what, ctx->input, strlen(ctx->input)) &&
+                     !strstr(detail, ctx->input) ? ctx->input : NULL;
     if (ctx->max_memory && ctx->max_memory <= ctx->mem_avail)
-        return wi_error(ctx, WIOT_ENOMEM, "%s needs %s%s but the memory limit is %s", what, need,
-                        detail, have);
-    return wi_error(ctx, WIOT_ENOMEM, "%s needs %s%s but only %s of memory is available", what,
-                    need, detail, have);
+        return wi_error(ctx, WIOT_ENOMEM, "%s%s%s needs %s%s but the memory limit is %s%s",
+                        in ? in : "", in ? ": " : "", what, need, detail, have, used);
+    return wi_error(ctx, WIOT_ENOMEM, "%s%s%s needs %s%s but only %s of memory is available%s",
+                    in ? in : "", in ? ": " : "", what, need, detail, have, used);
 }
 
 int wi_lapack_int(wiot_ctx *ctx, size_t v, lapack_int *out)
@@ -258,7 +371,14 @@ int wiot_ctx_new_custom(const wiot_allocator *allocator, wiot_ctx **out)
     if (!ctx)
         return WIOT_ENOMEM;
     memset(ctx, 0, sizeof *ctx);
-    ctx->a = *allocator;
+    ctx->meter.user = *allocator;
+    atomic_init(&ctx->meter.live, 0);
+    atomic_init(&ctx->meter.peak, 0);
+    atomic_init(&ctx->meter.refs, 1);
+    ctx->meter.home = ctx;
+    ctx->a.alloc = wi_meter_alloc;
+    ctx->a.release = wi_meter_release;
+    ctx->a.ud = &ctx->meter;
     ctx->threads = 0;
     ctx->row_tol_rel = 1e-3;
     ctx->row_tol_abs = 0.5;
@@ -279,8 +399,7 @@ void wiot_ctx_free(wiot_ctx *ctx)
 {
     if (!ctx)
         return;
-    wiot_allocator a = ctx->a;
-    a.release(a.ud, ctx);
+    wi_meter_drop(&ctx->meter);   /* released now, or with the last handle's last block */
 }
 
 int wiot_ctx_set(wiot_ctx *ctx, int option, double value)
@@ -333,6 +452,9 @@ int wiot_ctx_set(wiot_ctx *ctx, int option, double value)
                             ">= 0, got %g", value);
         ctx->max_memory = (size_t)value;
         return WIOT_OK;
+    case WIOT_OPT_MEMORY_LIVE:
+    case WIOT_OPT_MEMORY_PEAK:
+        return wi_error(ctx, WIOT_EINVAL, "option %d is read-only (wiot_ctx_get)", option);
     default:
         return wi_error(ctx, WIOT_EINVAL, "unknown option %d", option);
     }
@@ -351,6 +473,10 @@ int wiot_ctx_get(const wiot_ctx *ctx, int option, double *value)
     case WIOT_OPT_HUGEPAGES: *value = ctx->hugepages; return WIOT_OK;
     case WIOT_OPT_INVERSE: *value = ctx->inverse; return WIOT_OK;
     case WIOT_OPT_MAX_MEMORY: *value = (double)ctx->max_memory; return WIOT_OK;
+    case WIOT_OPT_MEMORY_LIVE: *value = (double)wi_mem_live(ctx); return WIOT_OK;
+    case WIOT_OPT_MEMORY_PEAK:
+        *value = (double)atomic_load(&((wiot_ctx *)ctx)->meter.peak);
+        return WIOT_OK;
     default: return WIOT_EINVAL;
     }
 }

@@ -37,10 +37,24 @@
 #define WI_IO_CHUNK ((size_t)1 << 20)  /* read granularity */
 
 /* ------------------------------------------------------------------ growth */
+int wi_bound_check(wiot_ctx *ctx, const char *name, const char *kind, const wi_limit *lim,
+                   size_t len)
+{
+    char b1[32];
+    if (!lim || !lim->bound || len <= lim->bound)
+        return WIOT_OK;
+    return wi_fmsg(ctx, WIOT_ETOOLARGE, name, 0, "%s is longer than %s, the most %s may have",
+                   kind, wi_bytes_str(b1, sizeof b1, (double)lim->bound),
+                   lim->bound_what ? lim->bound_what : "this input");
+}
+
 int wi_grow(wiot_ctx *ctx, const char *name, const char *kind, const wi_limit *lim, char **buf,
             size_t len, size_t *cap)
 {
     char b1[64], b2[32];
+    int brc = wi_bound_check(ctx, name, kind, lim, len);
+    if (brc)
+        return brc;
     if (lim && lim->check) {
         int rc = lim->check(lim->ud, ctx, name, kind, *buf, len);
         if (rc)
@@ -48,25 +62,26 @@ int wi_grow(wiot_ctx *ctx, const char *name, const char *kind, const wi_limit *l
     }
     if (lim && lim->max && len >= lim->max)
         return WI_STOP;
-    size_t cmax = wi_mem_cap(ctx);
-    if (cmax > 0)
-        cmax--;   /* the block holds cap + 1 bytes (the NUL) */
-    if (*cap >= cmax) {
-        cmax++;
+    /* the new block is allocated while the old one is live: room counts both */
+    size_t room = wi_mem_room(ctx), limit = wi_mem_cap(ctx);
+    if (room <= *cap + 2) {
+        char b3[32];
         wi_bytes_str(b1, sizeof b1, (double)*cap);
-        wi_bytes_str(b2, sizeof b2, (double)cmax);
+        wi_bytes_str(b2, sizeof b2, (double)limit);
+        wi_bytes_str(b3, sizeof b3, (double)wi_mem_live(ctx));
         if (ctx->max_memory && ctx->max_memory <= ctx->mem_avail)
             return wi_fmsg(ctx, WIOT_ENOMEM, name, 0, "%s needs more than %s but the memory "
-                           "limit is %s", kind, b1, b2);
+                           "limit is %s, %s of it in use", kind, b1, b2, b3);
         return wi_fmsg(ctx, WIOT_ENOMEM, name, 0, "%s needs more than %s but only %s of memory "
-                       "is available", kind, b1, b2);
+                       "is available, %s of it in use", kind, b1, b2, b3);
     }
     if (*cap > SIZE_MAX / 2)
         return wi_error(ctx, WIOT_ETOOLARGE, "input larger than %zu bytes", *cap);
-    cmax = wi_mem_cap(ctx) - 1;
-    size_t nc = *cap * 2 < cmax ? *cap * 2 : cmax;
+    size_t nc = *cap * 2 < room - 1 ? *cap * 2 : room - 1;
     if (lim && lim->max && nc > lim->max + 1)
         nc = lim->max + 1;
+    if (lim && lim->bound && nc >= lim->bound)
+        nc = lim->bound + 1;   /* straight to one past the bound, not a last 1-byte growth */
     char *nb = wi_alloc(ctx, nc + 1);   /* + 1: room for the terminating NUL */
     if (!nb)
         return WIOT_ENOMEM;
@@ -109,8 +124,10 @@ int wi_gunzip(wiot_ctx *ctx, const char *name, const unsigned char *in, size_t i
         cap = WI_FIRST_MAX;      /* a bomb's ISIZE is honest too: grow through wi_grow's checks */
     if (lim && lim->max && cap > lim->max + 1)
         cap = lim->max + 1;
-    if (cap >= wi_mem_cap(ctx))
-        cap = wi_mem_cap(ctx) - 1;   /* wi_grow reports the limit */
+    if (lim && lim->bound && cap > lim->bound + 1)
+        cap = lim->bound + 1;   /* one byte more than the bound shows it is exceeded */
+    if (cap + 1 > wi_mem_room(ctx))
+        cap = wi_mem_room(ctx) > 2 ? wi_mem_room(ctx) - 2 : 1;   /* wi_grow reports the limit */
     char *buf = wi_alloc(ctx, cap + 1);
     if (!buf)
         return WIOT_ENOMEM;
@@ -170,6 +187,8 @@ int wi_gunzip(wiot_ctx *ctx, const char *name, const unsigned char *in, size_t i
     inflateEnd(&z);
     if (rc == WI_STOP)
         rc = WIOT_OK;   /* the policy stopped: what was inflated is the text */
+    if (!rc)
+        rc = wi_bound_check(ctx, name, "the inflated text", lim, len);
     if (rc) {
         wi_free(ctx, buf);
         return rc;
@@ -193,8 +212,32 @@ int wi_read_fd(wiot_ctx *ctx, const char *path, int fd, const struct stat *st, c
         cap = (size_t)st->st_size + 1;   /* + 1: EOF is seen without growing */
     if (lim && lim->max && cap > lim->max)
         cap = lim->max;
+    if (lim && lim->bound && st && S_ISREG(st->st_mode) && st->st_size >= 0 &&
+        (unsigned long long)st->st_size > lim->bound) {
+        close(fd);   /* a regular file's size is known: refused before reading */
+        return wi_bound_check(ctx, path, "the file", lim, (size_t)st->st_size);
+    }
+    if (lim && lim->bound && cap > lim->bound + 1)
+        cap = lim->bound + 1;
     if (cap < 4096)
         cap = 4096;
+    if (cap + 1 > wi_mem_room(ctx)) {
+        /* a regular file larger than the budget is refused before reading, naming it;
+         * a device or pipe starts smaller and wi_grow reports the limit */
+        char b1[32], b2[32];
+        if (!(st && S_ISREG(st->st_mode)) && wi_mem_room(ctx) > 2)
+            cap = wi_mem_room(ctx) - 2;
+        else {
+            close(fd);
+            wi_bytes_str(b1, sizeof b1, (double)cap);
+            wi_bytes_str(b2, sizeof b2, (double)wi_mem_cap(ctx));
+            if (ctx->max_memory && ctx->max_memory <= ctx->mem_avail)
+                return wi_fmsg(ctx, WIOT_ENOMEM, path, 0, "the file needs %s but the memory "
+                               "limit is %s", b1, b2);
+            return wi_fmsg(ctx, WIOT_ENOMEM, path, 0, "the file needs %s but only %s of memory "
+                           "is available", b1, b2);
+        }
+    }
     char *buf = wi_alloc(ctx, cap + 1);
     if (!buf) {
         close(fd);
@@ -222,6 +265,8 @@ int wi_read_fd(wiot_ctx *ctx, const char *path, int fd, const struct stat *st, c
     close(fd);
     if (rc == WI_STOP)
         rc = WIOT_OK;   /* the policy stopped: what was read shows what it is */
+    if (!rc)
+        rc = wi_bound_check(ctx, path, "the file", lim, len);
     if (rc) {
         wi_free(ctx, buf);
         return rc;

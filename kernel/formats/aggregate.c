@@ -227,7 +227,7 @@ int wiot_map_load_buffer(wiot_ctx *ctx, const void *data, size_t size, const cha
     return wi_map_parse(ctx, name ? name : "buffer", data ? data : "", size, out);
 }
 
-int wiot_map_load(wiot_ctx *ctx, const char *path, wiot_map **out)
+static int wi_body_map_load(wiot_ctx *ctx, const char *path, wiot_map **out)
 {
     if (out)
         *out = NULL;
@@ -238,11 +238,25 @@ int wiot_map_load(wiot_ctx *ctx, const char *path, wiot_map **out)
         return wi_error(ctx, WIOT_EINVAL, "wiot_map_load: NULL argument");
     char *buf;
     size_t len;
-    int rc = wi_read_file(ctx, path, 1, NULL, &buf, &len);
+    /* a mapping has a line per code: 16 MiB is far more than any classification */
+    static const wi_limit lim = {NULL, NULL, 0, (size_t)16 << 20, "a mapping file"};
+    int rc = wi_read_file(ctx, path, 1, &lim, &buf, &len);
     if (rc)
         return rc;
     rc = wi_map_parse(ctx, path, buf, len, out);
     wi_free(ctx, buf);
+    return rc;
+}
+
+/* wiot_map_load: the body above, with the input named for memory refusals (ctx->input) */
+int wiot_map_load(wiot_ctx *ctx, const char *path, wiot_map **out)
+{
+    if (!ctx)
+        return wi_body_map_load(ctx, path, out);
+    const char *prev = ctx->input;
+    ctx->input = path;
+    int rc = wi_body_map_load(ctx, path, out);
+    ctx->input = prev;
     return rc;
 }
 

@@ -400,7 +400,7 @@ static int wi_load_path(wiot_ctx *ctx, const char *path, int format, wiot_table 
     return wi_load_text(ctx, path, buf, len, kind, out);
 }
 
-int wiot_table_load_format(wiot_ctx *ctx, const char *path, int format, wiot_table **out)
+static int wi_body_table_load_format(wiot_ctx *ctx, const char *path, int format, wiot_table **out)
 {
     if (out)
         *out = NULL;
@@ -412,6 +412,18 @@ int wiot_table_load_format(wiot_ctx *ctx, const char *path, int format, wiot_tab
     if (format < 0 || format >= WIOT_NFORMAT)
         return wi_error(ctx, WIOT_EINVAL, "wiot_table_load_format: unknown format %d", format);
     return wi_load_path(ctx, path, format, out);
+}
+
+/* wiot_table_load_format: the body above, with the input named for memory refusals (ctx->input) */
+int wiot_table_load_format(wiot_ctx *ctx, const char *path, int format, wiot_table **out)
+{
+    if (!ctx)
+        return wi_body_table_load_format(ctx, path, format, out);
+    const char *prev = ctx->input;
+    ctx->input = path;
+    int rc = wi_body_table_load_format(ctx, path, format, out);
+    ctx->input = prev;
+    return rc;
 }
 
 /* Which loader a path goes to: a provider layout, a directory or an archive is
@@ -466,7 +478,7 @@ static int wi_dispatch(wiot_ctx *ctx, const char *path, wiot_table **out, int *h
     return wi_load_path(ctx, path, WIOT_FORMAT_AUTO, out);
 }
 
-int wiot_table_load(wiot_ctx *ctx, const char *path, wiot_table **out)
+static int wi_body_table_load(wiot_ctx *ctx, const char *path, wiot_table **out)
 {
     if (out)
         *out = NULL;
@@ -479,6 +491,18 @@ int wiot_table_load(wiot_ctx *ctx, const char *path, wiot_table **out)
     if (handled)
         return rc;   /* a provider layout, a directory or an archive */
     return wi_table_load_native(ctx, path, out);
+}
+
+/* wiot_table_load: the body above, with the input named for memory refusals (ctx->input) */
+int wiot_table_load(wiot_ctx *ctx, const char *path, wiot_table **out)
+{
+    if (!ctx)
+        return wi_body_table_load(ctx, path, out);
+    const char *prev = ctx->input;
+    ctx->input = path;
+    int rc = wi_body_table_load(ctx, path, out);
+    ctx->input = prev;
+    return rc;
 }
 
 int wiot_format_detect(wiot_ctx *ctx, const char *path, int *format)

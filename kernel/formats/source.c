@@ -25,6 +25,7 @@
 #define WI_DIR_DEPTH 3                /* levels of a directory source listed */
 #define WI_WARN_SLOTS 4               /* table.c's room for warnings */
 #define WI_SPLIT_MAX 16
+#define WI_DEFLATE_RATIO 1032   /* deflate's largest expansion */
 
 
 /* ------------------------------------------------------------- sources */
@@ -329,6 +330,17 @@ static int wi_set_shown(wi_src *s, size_t i)
     return WIOT_OK;
 }
 
+/* The growth policy of a gzip stream inside a source: the table policy when the text
+ * is a wide table, else only the memory budget (never a stop: provider text is read whole). */
+static int wi_member_policy(void *ud, wiot_ctx *ctx, const char *name, const char *kind,
+                            const char *b, size_t len)
+{
+    static const char pre[] = "country,sector,";
+    if (len >= sizeof pre - 1 && memcmp(b, pre, sizeof pre - 1) == 0)
+        return wi_table_policy(ud, ctx, name, kind, b, len);
+    return WIOT_OK;
+}
+
 int wi_src_read(wiot_ctx *ctx, wi_src *s, size_t i, char **out, size_t *outlen, const char **shown)
 {
     int rc;
@@ -347,7 +359,22 @@ int wi_src_read(wiot_ctx *ctx, wi_src *s, size_t i, char **out, size_t *outlen, 
         ZPOS64_T size = s->zsize[i];
         if (size >= SIZE_MAX - 1)
             return wi_fmsg(ctx, WIOT_ETOOLARGE, s->shown, 0, "member too large");
-        if (unzGoToFilePos64(s->uf, &s->zpos[i]) != UNZ_OK || unzOpenCurrentFile(s->uf) != UNZ_OK)
+        /* Before allocating or inflating: the declared size must be one deflate can
+         * produce from the compressed bytes (at most 1032:1; a stored member is its own
+         * size) and fit the memory budget. Reading stops at the declared size. */
+        unz_file_info64 fi;
+        if (unzGoToFilePos64(s->uf, &s->zpos[i]) != UNZ_OK ||
+            unzGetCurrentFileInfo64(s->uf, &fi, NULL, 0, NULL, 0, NULL, 0) != UNZ_OK)
+            return wi_fmsg(ctx, WIOT_EFORMAT, s->shown, 0, "corrupt zip archive (local header)");
+        if (fi.compression_method == 0 ? size > fi.compressed_size
+                                       : size / WI_DEFLATE_RATIO > fi.compressed_size + 1)
+            return wi_fmsg(ctx, WIOT_EFORMAT, s->shown, 0, "declares %llu bytes uncompressed from "
+                           "%llu compressed, more than %s can produce: a corrupt archive",
+                           (unsigned long long)size, (unsigned long long)fi.compressed_size,
+                           fi.compression_method == 0 ? "a stored member" : "deflate (1032:1)");
+        if ((rc = wi_budget(ctx, (size_t)size + 1, s->shown, "its declared uncompressed size")))
+            return rc;
+        if (unzOpenCurrentFile(s->uf) != UNZ_OK)
             return wi_fmsg(ctx, WIOT_EFORMAT, s->shown, 0, "cannot open the archive member "
                            "(encrypted or an unsupported compression method?)");
         buf = wi_alloc(ctx, (size_t)size + 1);
@@ -372,7 +399,10 @@ int wi_src_read(wiot_ctx *ctx, wi_src *s, size_t i, char **out, size_t *outlen, 
         }
         buf[len] = '\0';
     }
-    if ((rc = wi_inflate_if_gzip(ctx, s->shown, NULL, &buf, &len)))
+    /* a gzip member: inflated under the memory budget, and, when it is a wide table, no
+     * longer than a table of its line 1's width can be (table/csv.c) */
+    static const wi_limit lim = {wi_member_policy, NULL, 0, 0, NULL};
+    if ((rc = wi_inflate_if_gzip(ctx, s->shown, &lim, &buf, &len)))
         return rc;
     *out = buf;
     *outlen = len;
@@ -421,7 +451,7 @@ int wi_peek(wiot_ctx *ctx, const char *path, char **out, size_t *len)
     if (n >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b) {
         char *z;
         size_t zl;
-        wi_limit lim = {NULL, NULL, WI_PEEK};
+        wi_limit lim = {NULL, NULL, WI_PEEK, 0, NULL};
         int rc = wi_gunzip(ctx, path, (const unsigned char *)buf, n, &lim, &z, &zl);
         if (rc == WIOT_ENOMEM) {
             wi_free(ctx, buf);

@@ -14,6 +14,7 @@
 #define CP_LINE 4096
 #define CP_MAXF 10
 #define CP_MAX_NAMES 10000
+#define CP_FILE_MAX ((z_off_t)1 << 30)  /* longest file streamed (README "Guarantees") */
 
 typedef struct cp_file {
     gzFile gz;
@@ -35,6 +36,13 @@ static void cp_close(cp_file *cf)
 static int cp_next(wiot_ctx *ctx, cp_file *cf, int *rc)
 {
     for (;;) {
+        z_off_t at = gztell(cf->gz);
+        if (at > CP_FILE_MAX) {
+            char b1[32];
+            *rc = wi_error(ctx, WIOT_ETOOLARGE, "%s: longer than %s, the most a CP2015 file may "
+                           "have", cf->path, wi_bytes_str(b1, sizeof b1, (double)CP_FILE_MAX));
+            return -1;
+        }
         if (!gzgets(cf->gz, cf->buf, sizeof cf->buf)) {
             int err;
             const char *m = gzerror(cf->gz, &err);
@@ -46,6 +54,11 @@ static int cp_next(wiot_ctx *ctx, cp_file *cf, int *rc)
         }
         cf->line++;
         size_t len = strlen(cf->buf);
+        if (gztell(cf->gz) - at != (z_off_t)len) {   /* gzgets stops at '\n', not at NUL */
+            *rc = wi_error(ctx, WIOT_EFORMAT, "%s:%ld: contains a NUL byte (not a text file)",
+                           cf->path, cf->line);
+            return -1;
+        }
         if (len == sizeof cf->buf - 1 && cf->buf[len - 1] != '\n' && !gzeof(cf->gz)) {
             *rc = wi_error(ctx, WIOT_EFORMAT, "%s:%ld: line longer than %d bytes", cf->path,
                            cf->line, CP_LINE - 2);
@@ -119,10 +132,8 @@ static int cp_fields(wiot_ctx *ctx, const cp_file *cf, int n)
 
 static int cp_num(wiot_ctx *ctx, const cp_file *cf, int k, const char *field, double *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(cf->f[k], &end);
-    if (end == cf->f[k] || *end || !isfinite(v))
+    double v = 0;
+    if (wi_num(cf->f[k], strlen(cf->f[k]), &v) != WI_NUM_OK)   /* no hex, no "inf" */
         return wi_error(ctx, WIOT_EFORMAT, "%s:%ld: field '%s': '%.40s' is not a finite number",
                         cf->path, cf->line, field, cf->f[k]);
     *out = v;

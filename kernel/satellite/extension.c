@@ -8,6 +8,8 @@
  * Both plain or gzip; bounded by the context's memory limit before they are read. */
 #define _GNU_SOURCE
 #include "satellite/satellite.h"
+
+#define WI_EXT_MAX_LINES 4096.0  /* stressors an extension file is sized for (README "Guarantees") */
 #include "formats/formats.h"
 
 #include <stdio.h>
@@ -604,7 +606,13 @@ static int wi_parse_file(wiot_ctx *ctx, const wiot_table *t, const char *path, i
     }
     char *buf = NULL;
     size_t len = 0;
-    int rc = wi_read_file(ctx, path, 1, NULL, &buf, &len);
+    /* no longer than an extension of this table can be: WI_EXT_MAX_LINES lines of the
+     * wide layout's cols + 2 fields (tidy: 5 fields a value) of at most 256 bytes each */
+    size_t cols = fd ? t->C * t->K : t->n;
+    double most = (double)WI_EXT_MAX_LINES * ((double)cols + 2.0) * 256.0;
+    wi_limit lim = {NULL, NULL, 0, most < (double)SIZE_MAX / 2 ? (size_t)most : SIZE_MAX / 2,
+                    "an extension file of this table"};
+    int rc = wi_read_file(ctx, path, 1, &lim, &buf, &len);
     if (rc)
         return rc;
     wi_parse P = {ctx, t, path, fd, fd ? t->C * t->K : t->n, 1, fd ? *e : NULL};
@@ -656,7 +664,7 @@ static int wi_is_block(const char *path)
     return z != NULL;
 }
 
-int wiot_extension_load(wiot_ctx *ctx, const wiot_table *t, const char *path, const char *fd_path,
+static int wi_body_extension_load(wiot_ctx *ctx, const wiot_table *t, const char *path, const char *fd_path,
                         wiot_extension **out)
 {
     if (!ctx)
@@ -691,4 +699,17 @@ int wiot_extension_load(wiot_ctx *ctx, const wiot_table *t, const char *path, co
     }
     *out = e;
     return WIOT_OK;
+}
+
+/* wiot_extension_load: the body above, with the input named for memory refusals */
+int wiot_extension_load(wiot_ctx *ctx, const wiot_table *t, const char *path, const char *fd_path,
+                        wiot_extension **out)
+{
+    if (!ctx)
+        return wi_body_extension_load(ctx, t, path, fd_path, out);
+    const char *prev = ctx->input;
+    ctx->input = path;
+    int rc = wi_body_extension_load(ctx, t, path, fd_path, out);
+    ctx->input = prev;
+    return rc;
 }

@@ -299,6 +299,20 @@ int wi_bin_load(wiot_ctx *ctx, const char *name, const unsigned char *p, size_t 
             WI_BAD("corrupt header: section '%s' (%" PRIu64 " bytes at offset %" PRIu64
                    ") extends past the end of the file (%" PRIu64 " bytes)", wi_sec_name[k],
                    len[k], off[k], fsize);
+        if (k > 0 && off[k] < end && off[k] >= hsize) {
+            /* before the end of the previous section: name what it truly overlaps, or
+             * say the order is wrong when it overlaps nothing */
+            int hit = -1;
+            for (int j = 0; j < k && hit < 0; j++)
+                if (len[j] && len[k] && off[k] < off[j] + len[j] && off[j] < off[k] + len[k])
+                    hit = j;
+            if (hit < 0)
+                WI_BAD("corrupt header: section '%s' at offset %" PRIu64 " lies before section "
+                       "'%s' (at %" PRIu64 "): the layout stores labels, Z, F, x and v in that "
+                       "order", wi_sec_name[k], off[k], wi_sec_name[k - 1], off[k - 1]);
+            WI_BAD("corrupt header: section '%s' at offset %" PRIu64 " overlaps section '%s'",
+                   wi_sec_name[k], off[k], wi_sec_name[hit]);
+        }
         if (off[k] < end)
             WI_BAD("corrupt header: section '%s' at offset %" PRIu64 " overlaps %s%s%s",
                    wi_sec_name[k], off[k], k ? "section '" : "the header",
@@ -339,6 +353,10 @@ int wi_bin_load(wiot_ctx *ctx, const char *name, const unsigned char *p, size_t 
         slen[i] = strlen(q);
         q += slen[i] + 1;
     }
+    for (const unsigned char *u = (const unsigned char *)q; *u; u++)   /* q: the name */
+        if (*u < 0x20 || *u == 0x7f)
+            WI_BAD("corrupt labels: the table name contains the control character 0x%02x",
+                   (unsigned)*u);
     static const char *const kind[3] = {"country", "sector", "final-demand"};
     size_t first[4] = {0, (size_t)C, (size_t)(C + S), cnt};
     for (int k = 0; k < 3; k++) {
@@ -350,6 +368,20 @@ int wi_bin_load(wiot_ctx *ctx, const char *name, const unsigned char *p, size_t 
                 if (strcmp(src[i], src[j]) == 0)
                     WI_BAD("corrupt labels: duplicate %s code '%s'", kind[k], src[i]);
         }
+    }
+
+    /* what the layout says are zeros: the header after its fields, the gaps before and
+     * between sections and after the last one */
+    for (int k = -1; k <= WI_BIN_NSEC; k++) {
+        /* k = -1: header padding [168, H); k: the gap before section k; NSEC: after v */
+        uint64_t from = k < 0 ? WI_BIN_FIELDS : k == 0 ? hsize : off[k - 1] + len[k - 1];
+        uint64_t to = k < 0 ? hsize : k < WI_BIN_NSEC ? off[k] : fsize;
+        for (uint64_t i = from; i < to; i++)
+            if (p[i] != 0)
+                WI_BAD("corrupt file: byte %" PRIu64 " (%s%s%s) is 0x%02x where the layout has "
+                       "zeros", i, k < 0 ? "header padding" : k < WI_BIN_NSEC ? "the gap before "
+                       "section '" : "after the last section", k >= 0 && k < WI_BIN_NSEC ?
+                       wi_sec_name[k] : "", k >= 0 && k < WI_BIN_NSEC ? "'" : "", (unsigned)p[i]);
     }
 
     /* the table: labels copied; data in place (mapped) or copied */

@@ -75,7 +75,7 @@
  *    at most 32 h bytes each (the n + 2 rows have the header's f fields, a number
  *    has at most 25 characters where a label has at least 3 and a comma).
  * kind names the text in messages ("the file", "the inflated text"). */
-static int wi_table_policy(void *ud, wiot_ctx *ctx, const char *name, const char *kind,
+int wi_table_policy(void *ud, wiot_ctx *ctx, const char *name, const char *kind,
                            const char *b, size_t len)
 {
     (void)ud;
@@ -104,7 +104,7 @@ static int wi_table_policy(void *ud, wiot_ctx *ctx, const char *name, const char
     return WIOT_OK;
 }
 
-static const wi_limit wi_table_limit = {wi_table_policy, NULL, 0};
+static const wi_limit wi_table_limit = {wi_table_policy, NULL, 0, 0, NULL};
 
 /* ----------------------------------------------------------------- parser */
 typedef struct wi_line {
@@ -611,7 +611,7 @@ int wi_table_load_native(wiot_ctx *ctx, const char *path, wiot_table **out)
     return rc;
 }
 
-int wiot_table_load_buffer(wiot_ctx *ctx, const void *data, size_t size, const char *name,
+static int wi_body_table_load_buffer(wiot_ctx *ctx, const void *data, size_t size, const char *name,
                            wiot_table **out)
 {
     if (out)
@@ -625,7 +625,20 @@ int wiot_table_load_buffer(wiot_ctx *ctx, const void *data, size_t size, const c
     return wi_load(ctx, name ? name : "buffer", data ? data : "", size, out);
 }
 
-int wiot_table_load_static(wiot_ctx *ctx, const void *data, size_t size, const char *name,
+/* wiot_table_load_buffer: the body above, with the input named for memory refusals (ctx->input) */
+int wiot_table_load_buffer(wiot_ctx *ctx, const void *data, size_t size, const char *name,
+                           wiot_table **out)
+{
+    if (!ctx)
+        return wi_body_table_load_buffer(ctx, data, size, name, out);
+    const char *prev = ctx->input;
+    ctx->input = name;
+    int rc = wi_body_table_load_buffer(ctx, data, size, name, out);
+    ctx->input = prev;
+    return rc;
+}
+
+static int wi_body_table_load_static(wiot_ctx *ctx, const void *data, size_t size, const char *name,
                            wiot_table **out)
 {
     if (out)
@@ -641,6 +654,19 @@ int wiot_table_load_static(wiot_ctx *ctx, const void *data, size_t size, const c
     int rc = wi_bin_load(ctx, nm, data, size, NULL, 1, out);
     if (!rc)
         wi_log_warnings(ctx, *out);
+    return rc;
+}
+
+/* wiot_table_load_static: the body above, with the input named for memory refusals (ctx->input) */
+int wiot_table_load_static(wiot_ctx *ctx, const void *data, size_t size, const char *name,
+                           wiot_table **out)
+{
+    if (!ctx)
+        return wi_body_table_load_static(ctx, data, size, name, out);
+    const char *prev = ctx->input;
+    ctx->input = name;
+    int rc = wi_body_table_load_static(ctx, data, size, name, out);
+    ctx->input = prev;
     return rc;
 }
 

@@ -100,4 +100,10 @@ int wi_check_finite(wiot_ctx *ctx, const wiot_table *t, const char *what, const 
                     size_t rows, size_t cols, size_t ld);
 
 
+/* The growth policy of wide-CSV table text (csv.c; common/io.c wi_limit.check): text
+ * that is not a table is not read further (WI_STOP), a table is refused once longer
+ * than the columns of its line 1 allow. */
+int wi_table_policy(void *ud, wiot_ctx *ctx, const char *name, const char *kind,
+                    const char *b, size_t len);
+
 #endif

@@ -15,6 +15,7 @@
 #define WI_LIST_MAX 600   /* bytes of "valid: ..." lists in messages */
 #define WI_LEV_MAX 128    /* edit distance looks at this many characters */
 #define WI_SUGGEST 5      /* close names listed for an unknown scenario */
+#define WI_SCEN_FILE_MAX ((size_t)64 << 20)  /* longest scenario file read (README "Guarantees") */
 #define WI_RATE_PLAUSIBLE 2.0  /* rates above this draw a warning: 25 meant as 25 %? */
 
 /* ------------------------------------------------------------ scenario set */

@@ -66,8 +66,9 @@
  *        !ITEM  excludes ITEM;
  *    with the same inclusion/exclusion rule as countries.
  *  - rate: the additional ad valorem rate as a fraction (0.25 = 25 %). The whole field
- *    must parse with strtod (C locale syntax; decimal, exponent and hex forms; no
- *    leading or trailing space), be finite and be > -1. A rate above 2 (200 %) loads
+ *    must be a decimal number of the one grammar of every reader (common/text.c
+ *    wi_num: [+-]digits[.digits][e[+-]digits]; no hex, "inf", "nan" or spaces), and
+ *    be > -1. A rate above 2 (200 %) loads
  *    but logs a warning (WIOT_LOG_WARN, "<file>:<line>: field 'rate': rate 25 is above
  *    2 ..."): 25 meant as 25 % would be a 2500 % duty.
  *  - measure (optional, METHODS.md §3.6; wiot.h "content-based tariffs"): 'tariff'
@@ -207,12 +208,12 @@ static int wi_field_rate(wi_parse *P, wi_str f, double *rate)
         return wi_perr(P, WIOT_EFORMAT, "field 'rate': not a number '%.*s'", WI_PR(f));
     memcpy(buf, f.p, f.n);
     buf[f.n] = '\0';
-    char *end;
-    double r = strtod(buf, &end);
-    if (end != buf + f.n)
-        return wi_perr(P, WIOT_EFORMAT, "field 'rate': not a number '%s'", buf);
-    if (!isfinite(r))
+    double r = 0;
+    int nr = wi_num(buf, f.n, &r);   /* the one number grammar: no hex, no "inf" */
+    if (nr == WI_NUM_NONFINITE || nr == WI_NUM_RANGE)
         return wi_perr(P, WIOT_EDATA, "field 'rate': rate %s is not finite", buf);
+    if (nr != WI_NUM_OK)
+        return wi_perr(P, WIOT_EFORMAT, "field 'rate': not a number '%s'", buf);
     if (!(r > -1.0))
         return wi_perr(P, WIOT_EDATA, "field 'rate': rate %s must be > -1", buf);
     if (r > WI_RATE_PLAUSIBLE)
@@ -335,10 +336,10 @@ static int wi_field_measure(wi_parse *P, wi_str f, struct wi_line *l, wi_str *sp
                            WI_PR(x));
         memcpy(buf, x.p, x.n);
         buf[x.n] = '\0';
-        char *e;
-        double v = strtod(buf, &e);
-        if (e != buf + x.n)
-            return wi_perr(P, WIOT_EFORMAT, "field 'measure': threshold '%s' is not a number", buf);
+        double v = 0;
+        if (wi_num(buf, x.n, &v) != WI_NUM_OK)
+            return wi_perr(P, WIOT_EFORMAT, "field 'measure': threshold '%s' is not a "
+                           "number", buf);
         if (!(v >= 0.0 && v <= 1.0))
             return wi_perr(P, WIOT_EDATA, "field 'measure': threshold %s is outside [0, 1] (a "
                            "content share as a fraction, 0.75 = 75 %%)", buf);
@@ -642,56 +643,34 @@ int wiot_scenarios_load_buffer(wiot_ctx *ctx, wiot_scenarios *sc, const void *da
     return wi_load(ctx, sc, data ? data : "", size, name ? name : "<buffer>");
 }
 
-static int wi_io_error(wiot_ctx *ctx, const char *path, const char *what, int err)
-{
-    char eb[128];
-    if (strerror_r(err, eb, sizeof eb) != 0)
-        snprintf(eb, sizeof eb, "error %d", err);
-    return wi_error(ctx, WIOT_EIO, "%s: cannot %s: %s", path, what, eb);
-}
-
-int wiot_scenarios_load(wiot_ctx *ctx, wiot_scenarios *sc, const char *path)
+static int wi_body_scenarios_load(wiot_ctx *ctx, wiot_scenarios *sc, const char *path)
 {
     if (!ctx)
         return WIOT_EINVAL;
     wi_clear(ctx);
     if (!sc || !path)
         return wi_error(ctx, WIOT_EINVAL, "wiot_scenarios_load: NULL argument");
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return wi_io_error(ctx, path, "open", errno);
-    struct stat st;
-    size_t cap = 1 << 16, n = 0;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
-        (unsigned long long)st.st_size < SIZE_MAX / 2)
-        cap = (size_t)st.st_size + 1;
-    char *buf = wi_alloc(ctx, cap);
-    int rc = buf ? WIOT_OK : WIOT_ENOMEM;
-    while (!rc) {
-        if (n == cap) {
-            char *nb = cap > SIZE_MAX / 2 ? NULL : wi_alloc(ctx, cap * 2);
-            if (!nb) {
-                rc = cap > SIZE_MAX / 2 ? wi_error(ctx, WIOT_ETOOLARGE, "%s: file too large", path)
-                                        : WIOT_ENOMEM;
-                break;
-            }
-            memcpy(nb, buf, n);
-            wi_free(ctx, buf);
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f))
-                rc = wi_io_error(ctx, path, "read", errno);
-            break;
-        }
-    }
-    fclose(f);
+    /* bounded like every input (common/io.c): a device or a huge file stops at
+     * WI_SCEN_FILE_MAX + 1 bytes */
+    static const wi_limit lim = {NULL, NULL, 0, WI_SCEN_FILE_MAX, "a scenario file"};
+    char *buf = NULL;
+    size_t n = 0;
+    int rc = wi_read_file(ctx, path, 0, &lim, &buf, &n);
     if (!rc)
         rc = wi_load(ctx, sc, (const unsigned char *)buf, n, path);
     wi_free(ctx, buf);
+    return rc;
+}
+
+/* wiot_scenarios_load: the body above, with the input named for memory refusals (ctx->input) */
+int wiot_scenarios_load(wiot_ctx *ctx, wiot_scenarios *sc, const char *path)
+{
+    if (!ctx)
+        return wi_body_scenarios_load(ctx, sc, path);
+    const char *prev = ctx->input;
+    ctx->input = path;
+    int rc = wi_body_scenarios_load(ctx, sc, path);
+    ctx->input = prev;
     return rc;
 }
 
