@@ -183,6 +183,18 @@ void print_help(FILE *f, const char *help, const char *allowed)
     }
 }
 
+/* A keyword option: *out = vals[k] for names[k] == arg (names NULL-terminated); -1 when
+ * arg is none of them (*out untouched). */
+static int pick(const char *arg, const char *const *names, const int *vals, int *out)
+{
+    for (size_t k = 0; names[k]; k++)
+        if (!strcmp(arg, names[k])) {
+            *out = vals[k];
+            return 0;
+        }
+    return -1;
+}
+
 int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allowed,
                       const char *help)
 {
@@ -306,39 +318,24 @@ int parse_opts(const char *cmd, int argc, char **argv, opts *o, const char *allo
                 return usage_error(cmd, "--threads takes an integer 1..4096, got '%s'", optarg);
             break;
         case OPT_GHOSH: o->ghosh = 1; break;
-        case OPT_PASS: {
-            char *e;
-            (void)e;
+        case OPT_PASS:
             if (parse_num(optarg, &o->rho) || !(o->rho >= 0 && o->rho <= 1))
                 return usage_error(cmd, "--passthrough takes a number in [0, 1], got '%s'", optarg);
             break;
-        }
         case OPT_METHOD:
-            if (!strcmp(optarg, "exact"))
-                o->models = WIOT_EXACT;
-            else if (!strcmp(optarg, "first-order"))
-                o->models = WIOT_FIRST_ORDER;
-            else if (!strcmp(optarg, "both"))
-                o->models = WIOT_BOTH;
-            else
+            if (pick(optarg, (const char *const[]){"exact", "first-order", "both", NULL},
+                     (const int[]){WIOT_EXACT, WIOT_FIRST_ORDER, WIOT_BOTH}, &o->models))
                 return usage_error(cmd, "--method takes exact, first-order or both, got '%s'", optarg);
             break;
         case OPT_INVERSE:
-            if (!strcmp(optarg, "auto"))
-                o->inverse = WIOT_INVERSE_AUTO;
-            else if (!strcmp(optarg, "lapack"))
-                o->inverse = WIOT_INVERSE_LAPACK;
-            else if (!strcmp(optarg, "recursive"))
-                o->inverse = WIOT_INVERSE_RECURSIVE;
-            else
+            if (pick(optarg, (const char *const[]){"auto", "lapack", "recursive", NULL},
+                     (const int[]){WIOT_INVERSE_AUTO, WIOT_INVERSE_LAPACK, WIOT_INVERSE_RECURSIVE},
+                     &o->inverse))
                 return usage_error(cmd, "--inverse takes auto, lapack or recursive, got '%s'", optarg);
             break;
         case OPT_CONTENT_MEASURE:
-            if (!strcmp(optarg, "va"))
-                o->content_measure = WIOT_MEASURE_VA;
-            else if (!strcmp(optarg, "gross"))
-                o->content_measure = WIOT_MEASURE_GROSS;
-            else
+            if (pick(optarg, (const char *const[]){"va", "gross", NULL},
+                     (const int[]){WIOT_MEASURE_VA, WIOT_MEASURE_GROSS}, &o->content_measure))
                 return usage_error(cmd, "--content-measure takes va or gross, got '%s'", optarg);
             break;
         case OPT_QUIET: o->quiet = 1; break;

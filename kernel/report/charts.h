@@ -10,6 +10,8 @@ enum { MAXROWS = 60 };   /* rows of a by-country chart (Eora has 190 countries) 
 
 /* a new chart at the end of L (NULL when out of memory or L is full) */
 chart *add_chart(chart_list *L, const char *id, int kind, size_t n, size_t ns, int band, int x);
+/* A world map of n countries for the output stem `file`, values shown in % (mult 100). */
+chart *add_map(chart_list *L, size_t n, const char *file);
 char *xdup(const char *s);
 /* err = "FILE: out of memory"; evaluates to 1 */
 #define OOM(e, sz, c) (snprintf(e, sz, "%s: out of memory", (c)->path), 1)

@@ -98,16 +98,14 @@ int charts_extract(const rcsv *c, const report_prov *pv, chart_list *L, char *er
         cs->v[i] = v[n + r];
     }
     /* 3. the map: share of each country's output lost (upstream+final); the source grey */
-    chart *mp = add_chart(L, "map", CH_MAP, C, 1, 0, 0);
+    chart *mp = add_map(L, C, "extract");
     if (!mp)
         goto oom;
-    strcpy(L->file[L->n - 1], "extract");
     snprintf(mp->title, sizeof mp->title, "Share of each country's output lost (upstream+final)");
     snprintf(mp->sub, sizeof mp->sub, "%s", ch->sub);
     snprintf(mp->guide, sizeof mp->guide, "Darker = a larger share of the country's output depends on the source's "
              "sales (5 classes, each a fifth of the countries)%s.", nsrc ? "; grey: the source" : "");
     snprintf(mp->unit, sizeof mp->unit, "%% of output");
-    mp->mult = 100;
     mp->dec = 2;
     for (size_t q = 0; q < C; q++) {
         if (!(mp->label[q] = xdup(countries[q])))

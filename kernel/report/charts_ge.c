@@ -118,15 +118,13 @@ int charts_ge_countries(const rcsv *c, const report_prov *pv, chart_list *L, cha
     }
 
     /* 3. the world map of welfare */
-    chart *mp = add_chart(L, "map", CH_MAP, C, 1, 0, 0);
+    chart *mp = add_map(L, C, "ge");
     if (!mp)
         goto oom;
-    strcpy(L->file[L->n - 1], "ge");
     titles(mp, "Welfare change, world map", scen[0], NULL);
     snprintf(mp->guide, sizeof mp->guide, "Red: real income rises, blue: it falls; darker = larger change (5 "
              "classes, each about a fifth of the countries).");
     snprintf(mp->unit, sizeof mp->unit, "%% of real income");
-    mp->mult = 100;
     mp->dec = 4;
     for (size_t i = 0; i < C; i++) {
         if (!(mp->label[i] = xdup(rcsv_get(c, s.row[i], cc))))

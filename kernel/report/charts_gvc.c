@@ -101,15 +101,13 @@ int charts_gvc_kww(const rcsv *c, const report_prov *pv, chart_list *L, char *er
             ch->v[(size_t)k * nb + i] = sum[k] / ex[e];
     }
     /* the map: foreign content of gross exports, FVA_FIN + FVA_INT + FDC (T7-T9) */
-    chart *mp = add_chart(L, "map", CH_MAP, C, 1, 0, 0);
+    chart *mp = add_map(L, C, "gvc kww");
     if (!mp)
         goto oom;
-    strcpy(L->file[L->n - 1], "gvc kww");
     titles(mp, "Foreign value added in gross exports (KWW T7-T9), world map", NULL, year);
     snprintf(mp->guide, sizeof mp->guide, "Darker = a larger share of the country's exports is value added "
              "abroad, double counting included (5 classes, each about a fifth of the countries).");
     snprintf(mp->unit, sizeof mp->unit, "%% of gross exports");
-    mp->mult = 100;
     mp->dec = 2;
     for (size_t e = 0; e < C; e++) {
         if (!(mp->label[e] = xdup(codes[e])))

@@ -262,15 +262,13 @@ int charts_content(const rcsv *c, const report_prov *pv, chart_list *L, char *er
         if (bad)
             goto oom;
     }
-    chart *mp = add_chart(L, "map", CH_MAP, C, 1, 0, 0);
+    chart *mp = add_map(L, C, "content");
     if (!mp)
         goto oom;
-    strcpy(L->file[L->n - 1], "content");
     snprintf(mp->title, sizeof mp->title, "Highest content share among each country's products");
     snprintf(mp->guide, sizeof mp->guide, "Darker = some product made in the country holds more of the source's "
              "value (5 classes, each about a fifth of the countries).");
     snprintf(mp->unit, sizeof mp->unit, "%%");
-    mp->mult = 100;
     mp->dec = 4;
     if (nsrc)
         snprintf(mp->guide, sizeof mp->guide, "Darker = a product made there holds more of the source's value (5 "
@@ -342,15 +340,13 @@ int charts_tiva(const rcsv *c, const report_prov *pv, chart_list *L, char *err, 
         }
     }
     if (cse < 0) {
-        chart *mp = add_chart(L, "map", CH_MAP, n, 1, 0, 0);
+        chart *mp = add_map(L, n, "tiva");
         if (!mp)
             goto oom;
-        strcpy(L->file[L->n - 1], "tiva");
         snprintf(mp->title, sizeof mp->title, "Foreign value added in gross exports, world map");
         snprintf(mp->guide, sizeof mp->guide, "Darker = a larger share of the country's exports is value added "
                  "abroad (5 classes, each about a fifth of the countries).");
         snprintf(mp->unit, sizeof mp->unit, "%%");
-        mp->mult = 100;
         mp->dec = 2;
         for (size_t i = 0; i < n; i++) {
             if (!(mp->label[i] = xdup(rcsv_get(c, i, cc))))

@@ -191,15 +191,13 @@ int charts_tariff_countries(const rcsv *c, const report_prov *pv, chart_list *L,
     }
     if (nscen >= 1) {
         /* the world map of consumer prices (first scenario, last year) */
-        chart *ch = add_chart(L, "map", CH_MAP, C, 1, 0, 0);
+        chart *ch = add_map(L, C, "tariff");
         if (!ch)
             goto oom;
-        strcpy(L->file[L->n - 1], "tariff");
         titles(ch, "Consumer-price change, world map", scen[0], y_last);
         snprintf(ch->guide, sizeof ch->guide, "Red: the consumer basket gets dearer, blue: cheaper; darker = larger "
                  "change (5 classes, each about a fifth of the countries).");
         snprintf(ch->unit, sizeof ch->unit, "%%");
-        ch->mult = 100;
         ch->dec = 4;
         for (size_t i = 0; i < C; i++) {
             if (!(ch->label[i] = xdup(rcsv_get(c, s.row[i], cc))))

@@ -35,6 +35,16 @@ chart *add_chart(chart_list *L, const char *id, int kind, size_t n, size_t ns, i
     return ch;
 }
 
+chart *add_map(chart_list *L, size_t n, const char *file)
+{
+    chart *mp = add_chart(L, "map", CH_MAP, n, 1, 0, 0);
+    if (!mp)
+        return NULL;
+    snprintf(L->file[L->n - 1], sizeof L->file[L->n - 1], "%s", file);
+    mp->mult = 100;   /* every map shows a share or a change in % */
+    return mp;
+}
+
 char *xdup(const char *s)
 {
     size_t l = strlen(s) + 1;
