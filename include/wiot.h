@@ -1236,10 +1236,10 @@ WIOT_API int wiot_extract(wiot_ctx *ctx, const wiot_lu *lu, const unsigned char 
                           const unsigned char *to, int flags, int method, double *lost,
                           double *lost_final, wiot_info *info);
 
-/* ------------------- content-based tariffs and non-tariff barriers (tariff_content.c) */
+/* ------------------- content-based tariffs and non-tariff barriers (tariff/content.c) */
 /* Scenario files may carry a sixth column, `measure` (header
  * "scenario,imposer,target,sector,rate,measure"; a line may then have 5 fields, meaning
- * `tariff`, or 6). What a line's rate applies to (METHODS.md §3.6):
+ * `tariff`, or 6). What a line's rate applies to (kernel/METHODS.md §3.6):
  *   tariff                     the whole value: effective rate r (today's meaning);
  *   ntb                        a non-tariff barrier's ad valorem equivalent r (d-hat - 1
  *                              on the iceberg cost in the general-equilibrium model): in
@@ -1330,7 +1330,7 @@ WIOT_API int wiot_scenarios_line(wiot_ctx *ctx, const wiot_scenarios *sc, size_t
 /* ======================================== satellite accounts (kernel/satellite/) */
 /* Extensions ("satellite accounts": employment, hours, compensation, taxes, CO2 and
  * other emissions, land, water) and their intensities, multipliers and footprints
- * (METHODS.md §8; names as pymrio's and Miller & Blair's ch. 9-10). An extension is
+ * (kernel/METHODS.md §8; names as pymrio's and Miller & Blair's ch. 9-10). An extension is
  * a matrix F (p stressors x n country-sectors, one unit per stressor) with, optionally,
  * the stressors emitted directly by final users, F_Y (p x C*K: households' own CO2,
  * taxes on final purchases). It belongs to the table it was read against (its
@@ -1357,7 +1357,7 @@ WIOT_API int wiot_extension_new(wiot_ctx *ctx, const wiot_table *t, size_t p,
  *    entry (absent entries are 0; a stressor keeps one unit);
  *  - a provider's block: an EXIOBASE 3 directory or zip (satellite/ is used; name the
  *    block itself, ".../impacts" or "IOT_2019_ixi.zip:impacts", for impacts/) with
- *    F.txt, unit.txt and, when present, F_Y.txt (or F_hh.txt): read as FORMATS.md
+ *    F.txt, unit.txt and, when present, F_Y.txt (or F_hh.txt): read as kernel/formats/LAYOUTS.md
  *    describes, columns in the order of the table's Z.txt;
  *  - Eora26 satellites: a directory or zip holding labels_Q.txt ("name (unit)", source
  *    per line), *_Q.txt (p lines of n values, or n + 1 with the ROW column, last,
@@ -1407,14 +1407,14 @@ WIOT_API const double *wiot_extension_FY(const wiot_extension *e);
 /* Where the extension came from ("ext.csv (wide)", "IOT_2019_ixi/satellite (EXIOBASE 3)"). */
 WIOT_API const char *wiot_extension_source(const wiot_extension *e);
 
-/* Intensities (direct stressor coefficients, METHODS.md §8): S = F diag(x)^{-1},
+/* Intensities (direct stressor coefficients, kernel/METHODS.md §8): S = F diag(x)^{-1},
  * S[k + j*lds] = F[k,j] / x[j] (0 where x[j] = 0): stressor units per unit of output
  * (per million of the table's currency). S[p x n], lds >= p. returns WIOT_OK |
  * WIOT_EINVAL (NULL, shape of e differs from t's, lds < p). cost: pn. */
 WIOT_API int wiot_ext_intensities(wiot_ctx *ctx, const wiot_table *t, const wiot_extension *e,
                                   double *S, size_t lds);
 
-/* Multipliers (METHODS.md §8), by solves on the factorization, never forming L or G:
+/* Multipliers (kernel/METHODS.md §8), by solves on the factorization, never forming L or G:
  *  Leontief lu: M = S L (upstream, "total" multiplier: stressor embodied per unit of
  *    final demand for j), one transposed solve (I - A)^T M^T = S^T with p right-hand
  *    sides;
@@ -1429,7 +1429,7 @@ WIOT_API int wiot_ext_intensities(wiot_ctx *ctx, const wiot_table *t, const wiot
 WIOT_API int wiot_ext_multipliers(wiot_ctx *ctx, const wiot_lu *lu, const wiot_extension *e,
                                   double *M, size_t ldm, wiot_info *info);
 
-/* Accounts by country (METHODS.md §8; pymrio's D_*_reg), in stressor units. With
+/* Accounts by country (kernel/METHODS.md §8; pymrio's D_*_reg), in stressor units. With
  * X = L Y (Y[n x C]: each country's final demand summed over categories), the model
  * output x* = X 1 (= x where the table's row identity holds) and s_j = column j of S:
  *   D_cba[d] = sum_j s_j X[j,d] + sum_q F_Y[:, dK+q]   consumption-based footprint of d
@@ -1481,7 +1481,7 @@ WIOT_API int wiot_ext_embodied(wiot_ctx *ctx, const wiot_lu *lu, const wiot_exte
 
 /* ========================= general equilibrium: Caliendo-Parro 2015 (kernel/ge/) */
 /* A multi-sector Eaton-Kortum model with input-output linkages, solved in changes
- * relative to the observed equilibrium (exact hat algebra), METHODS.md §6: input-bundle
+ * relative to the observed equilibrium (exact hat algebra), kernel/METHODS.md §6: input-bundle
  * costs c^ = w^^beta prod_k (P^^k)^gamma (6.1), sector prices (6.2), trade shares of
  * tariff-inclusive spending (6.3), the expenditure system with tariff revenue in income
  * (6.4, 6.5), labour-market clearing with deficits D_n (6.6) and world value added as
@@ -1493,7 +1493,7 @@ WIOT_API int wiot_ext_embodied(wiot_ctx *ctx, const wiot_lu *lu, const wiot_exte
 typedef struct wiot_ge_model wiot_ge_model;
 typedef struct wiot_ge_result wiot_ge_result;
 
-/* What the calibration changed (METHODS.md §6.8), reported to the caller. */
+/* What the calibration changed (kernel/METHODS.md §6.8), reported to the caller. */
 typedef struct wiot_ge_calib {
     size_t negative_cells;    /* negative purchase cells (inventory changes) set to 0 */
     size_t negative_final;    /* negative final-demand sector totals set to 0 (shares rescaled) */
@@ -1508,7 +1508,7 @@ typedef struct wiot_ge_calib {
     double max_deficit_share; /* max_n |D_n| / I_n */
 } wiot_ge_calib;
 
-/* Calibrate a model from any table, once (METHODS.md §6.8). Purchases of country n:
+/* Calibrate a model from any table, once (kernel/METHODS.md §6.8). Purchases of country n:
  * Z and F cells of buyers in n, negative cells set to 0; tariff-inclusive spending
  * X_n^j = sum_i (1 + tau_ni^j) * flow(i -> n, j); pi_ni^j its origin shares (a sector
  * nobody in n buys: pi_nn^j = 1); gross output Y = row sums after zeroing;
@@ -1599,11 +1599,11 @@ WIOT_API int wiot_ge_model_rebase(wiot_ctx *ctx, const wiot_ge_model *m,
 WIOT_API int wiot_ge_result_new(wiot_ctx *ctx, const wiot_ge_model *m, wiot_ge_result **out);
 WIOT_API void wiot_ge_result_free(wiot_ge_result *r);
 
-/* Solve one counterfactual (METHODS.md §6.1-6.7): tariffs tau' = tau + tariff (an
+/* Solve one counterfactual (kernel/METHODS.md §6.1-6.7): tariffs tau' = tau + tariff (an
  * additional-tariff schedule, as wiot_tariff; NULL = none) and non-tariff barriers as
  * ad valorem equivalents on the iceberg cost, d^ = 1 + ntb (NULL = none), so
  * kappa^ = (1 + tau')/(1 + tau) d^. Wages by an Anderson-accelerated, diagonally
- * preconditioned fixed point (METHODS.md §6.9) around the price fixed point (cheap
+ * preconditioned fixed point (kernel/METHODS.md §6.9) around the price fixed point (cheap
  * log-sum-exp form, zero shares masked) and the expenditure system (opt->linear).
  * Stops when the labour-market residual <= opt->tol.
  * r: filled (see wiot_ge_result_country etc.); unspecified on failure.
@@ -1669,7 +1669,7 @@ WIOT_API const double *wiot_ge_result_sector(const wiot_ge_result *r, int item);
 WIOT_API const double *wiot_ge_result_trade(const wiot_ge_result *r, int which);
 
 /* ============================================ value chains (kernel/gvc/, issue 15) */
-/* Decompositions of gross exports and positions in value chains (METHODS.md §7):
+/* Decompositions of gross exports and positions in value chains (kernel/METHODS.md §7):
  * Koopman, Wang & Wei (2014) nine terms, Wang, Wei & Zhu (2013) sixteen bilateral
  * terms, positions (upstreamness, downstreamness, production lengths, GVC
  * participation; Antràs et al. 2012, Wang, Wei, Yu & Zhu 2017, Dietzenbacher et al.
@@ -1723,7 +1723,7 @@ WIOT_API size_t wiot_gvc_negative_va(const wiot_gvc *g);
  * add up to. */
 WIOT_API double wiot_gvc_dropped(const wiot_gvc *g, size_t *entries);
 
-/* KWW (Koopman, Wang & Wei 2014, their nine-term decomposition; METHODS.md §7.1): country s's gross
+/* KWW (Koopman, Wang & Wei 2014, their nine-term decomposition; kernel/METHODS.md §7.1): country s's gross
  * exports u E_s* as nine terms (1-based numbering, names from wiot_kww_name):
  *  1 DVA_FIN    V_s B_ss sum_{r!=s} Y_sr
  *  2 DVA_INT    V_s sum_{r!=s} B_sr Y_rr
@@ -1753,10 +1753,10 @@ WIOT_API double wiot_gvc_dropped(const wiot_gvc *g, size_t *entries);
 WIOT_API int wiot_gvc_kww(wiot_ctx *ctx, const wiot_gvc *g, double *country, size_t ldc,
                           double *sector, size_t lds, double *fdc_residual);
 
-/* WWZ (Wang, Wei & Zhu 2013, the sixteen-term decomposition; METHODS.md §7.2): the exports E_sr of
+/* WWZ (Wang, Wei & Zhu 2013, the sixteen-term decomposition; kernel/METHODS.md §7.2): the exports E_sr of
  * country-sector i (in s) to importer r != s, intermediate Z_sr 1 and final Y_sr,
  * as sixteen terms, numbered as in the paper (names from wiot_wwz_name; decompr
- * orders its columns differently, see METHODS.md §7.2):
+ * orders its columns differently, see kernel/METHODS.md §7.2):
  *  1 DVA_FIN       (V_s B_ss)^T # Y_sr
  *  2 DVA_INT       (V_s L_ss)^T # (A_sr B_rr Y_rr)
  *  3 DVA_INTrexI1  (V_s L_ss)^T # (A_sr sum_{t!=s,r} B_rt Y_tt)
@@ -1794,7 +1794,7 @@ WIOT_API const char *wiot_kww_name(int term);
 WIOT_API const char *wiot_wwz_name(int term);
 WIOT_API int wiot_wwz_to_kww(int term);
 
-/* Borin & Mancini (2019, 2023) decompositions of gross exports (METHODS.md §7.6),
+/* Borin & Mancini (2019, 2023) decompositions of gross exports (kernel/METHODS.md §7.6),
  * exporting-country perspective, by exporting country-sector j (in s) and importer
  * r != s (additive over both). B^(s) = (I - A^(s))^{-1} is the inverse with s's export
  * rows of A removed (production before value added first leaves s); B^(s)_ss = L_ss
@@ -1834,7 +1834,7 @@ WIOT_API int wiot_gvc_bm(wiot_ctx *ctx, const wiot_gvc *g, double *out, size_t l
 /* Name of a Borin-Mancini item ("EXGR", "DAVAX", ..., "FDC_sink"), NULL out of range. */
 WIOT_API const char *wiot_bm_name(int item);
 
-/* Bilateral gross trade (METHODS.md §7.5): for country-sector j and importer r
+/* Bilateral gross trade (kernel/METHODS.md §7.5): for country-sector j and importer r
  * (rows j*C + r; 0 where r == c(j)):
  *   flows[row]       = intermediate exports sum_{k in r} Z[j, k]
  *   flows[row + ldf] = final exports sum_q F[j, r*K + q]
@@ -1845,7 +1845,7 @@ WIOT_API const char *wiot_bm_name(int item);
 WIOT_API int wiot_gvc_trade(wiot_ctx *ctx, const wiot_gvc *g, double *flows, size_t ldf,
                             double *va, size_t ldv);
 
-/* Positions of every country-sector in value chains (METHODS.md §7.3):
+/* Positions of every country-sector in value chains (kernel/METHODS.md §7.3):
  *   UPSTREAM   Antràs, Chor, Fally & Hillberry (2012): U = (I - Delta)^{-1} 1, Delta =
  *              diag(1/x) Z (Ghosh), = (L x) / x; >= 1; also WWYZ's forward production
  *              length of value added
@@ -1879,7 +1879,7 @@ WIOT_API int wiot_gvc_positions(wiot_ctx *ctx, const wiot_gvc *g, double *pos, s
 /* Name of a position item ("upstream", "downstream", "va_d", ...), NULL out of range. */
 WIOT_API const char *wiot_pos_name(int item);
 
-/* Average propagation length (Dietzenbacher, Romero & Bosma 2005; METHODS.md §7.4)
+/* Average propagation length (Dietzenbacher, Romero & Bosma 2005; kernel/METHODS.md §7.4)
  * from every i to the chosen columns j = cols[q]:
  *   APL[i, j] = (L (L - I))[i, j] / (L - I)[i, j]   (0 where (L - I)[i, j] = 0)
  * the mean number of stages a unit of j's final demand takes to reach i, weighted
